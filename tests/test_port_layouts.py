@@ -127,7 +127,7 @@ def test_tf1_ijfo_becomes_target_ifjo():
 @pytest.mark.parametrize("kind", ["lstm", "peephole"])
 def test_keras_layout_computes_the_tf1_lstm(kind, forget_bias):
     layer = lstm_layer(kind)
-    weights = keras_weights(one_layer(layer), forget_bias)
+    weights = keras_weights(one_layer(layer).with_forget_bias(forget_bias))
     prefix = "lstm_0" if kind == "lstm" else "peephole_lstm_0"
     assert weights[f"{prefix}/kernel"].shape == (I, 4 * H)
     assert weights[f"{prefix}/recurrent_kernel"].shape == (H, 4 * H)
@@ -140,7 +140,7 @@ def test_keras_layout_computes_the_tf1_lstm(kind, forget_bias):
 @pytest.mark.parametrize("forget_bias", [0.0, 1.0])
 def test_torch_layout_computes_the_tf1_lstm(forget_bias):
     layer = lstm_layer()
-    state = torch_state_dict(one_layer(layer, dense=True), forget_bias)
+    state = torch_state_dict(one_layer(layer, dense=True).with_forget_bias(forget_bias))
     assert state["rnn.weight_ih_l0"].shape == (4 * H, I)  # transposed: PyTorch computes W @ x
     assert not state["rnn.bias_hh_l0"].any()  # the whole TF1 bias sits in bias_ih
     xs = rng.normal(size=(T, B, I))
@@ -151,7 +151,8 @@ def test_torch_layout_computes_the_tf1_lstm(forget_bias):
 
 def test_forget_bias_is_folded_into_the_forget_block_only():
     layer = lstm_layer()
-    with_0, with_1 = (keras_weights(one_layer(layer), fb)["lstm_0/bias"] for fb in (0.0, 1.0))
+    with_0, with_1 = (keras_weights(one_layer(layer).with_forget_bias(fb))["lstm_0/bias"]
+                      for fb in (0.0, 1.0))
     np.testing.assert_allclose(with_1 - with_0, np.r_[np.zeros(H), np.ones(H), np.zeros(2 * H)],
                                atol=1e-6)
 
@@ -159,7 +160,7 @@ def test_forget_bias_is_folded_into_the_forget_block_only():
 def test_ignoring_forget_bias_changes_the_outputs():
     # The trap: a port that forgets the constant 1.0 still runs, and computes something else.
     layer = lstm_layer()
-    weights = keras_weights(one_layer(layer), 0.0)
+    weights = keras_weights(one_layer(layer).with_forget_bias(0.0))
     xs = rng.normal(size=(T, B, I))
     tf1 = run(lambda x, c, h: tf1_lstm_step(layer.arrays, x, c, h, 1.0), xs, 2)
     forgot = run(lambda x, c, h: keras_lstm_step(weights, x, c, h, "lstm_0"), xs, 2)
@@ -168,7 +169,7 @@ def test_ignoring_forget_bias_changes_the_outputs():
 
 def test_keras_gru_reset_before_matmul_computes_the_tf1_gru():
     layer = gru_layer()
-    weights = keras_weights(one_layer(layer), 1.0)
+    weights = keras_weights(one_layer(layer).with_forget_bias(1.0))
     assert weights["gru_0/kernel"].shape == (I, 3 * H) and weights["gru_0/bias"].shape == (3 * H,)
     xs = rng.normal(size=(T, B, I))
     expected = run(lambda x, h: tf1_gru_step(layer.arrays, x, h), xs, 1)
@@ -179,7 +180,7 @@ def test_keras_gru_reset_before_matmul_computes_the_tf1_gru():
 def test_reset_after_the_matmul_is_a_different_gru():
     # Why GRU -> nn.GRU is refused: the same weights with PyTorch's reset placement differ.
     layer = gru_layer()
-    weights = keras_weights(one_layer(layer), 1.0)
+    weights = keras_weights(one_layer(layer).with_forget_bias(1.0))
     xs = rng.normal(size=(T, B, I))
     expected = run(lambda x, h: tf1_gru_step(layer.arrays, x, h), xs, 1)
     after = run(lambda x, h: keras_gru_step(weights, x, h, reset_after=True), xs, 1)
@@ -188,6 +189,6 @@ def test_reset_after_the_matmul_is_a_different_gru():
 
 def test_dense_head_is_transposed_for_torch_and_kept_for_keras():
     model = one_layer(lstm_layer(), dense=True)
-    np.testing.assert_array_equal(keras_weights(model, 1.0)["dense/kernel"], model.dense.kernel)
-    np.testing.assert_array_equal(torch_state_dict(model, 1.0)["head.weight"],
+    np.testing.assert_array_equal(keras_weights(model)["dense/kernel"], model.dense.kernel)
+    np.testing.assert_array_equal(torch_state_dict(model)["head.weight"],
                                   model.dense.kernel.T.astype(np.float32))

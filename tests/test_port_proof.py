@@ -137,9 +137,9 @@ def port_jobs(saved: dict, target: str, names: list[str], folder: Path,
     for name in names:
         prefix, x, _ = saved[name]
         found = open_checkpoint(prefix)
-        model = find_rnn(found.shapes, found.read)
         fb = (forget_bias or {}).get(name, CASES[name.split(":")[0]].forget_bias)
-        weights = keras_weights(model, fb) if target == "keras" else torch_state_dict(model, fb)
+        model = find_rnn(found.shapes, found.read).with_forget_bias(fb)
+        weights = keras_weights(model) if target == "keras" else torch_state_dict(model)
         path = folder / f"{name.replace(':', '_')}{(suffix or {}).get(name, '')}"
         jobs.append(TargetJob(model.architecture(), weights, x, path))
     return jobs
@@ -205,7 +205,8 @@ def test_a_wrong_forget_bias_gives_a_port_that_runs_and_computes_something_else(
 def test_rebuilt_tf1_source_equals_the_original_graph(name, saved):
     prefix, x, original = saved[name]
     found = open_checkpoint(prefix)
-    source = run_source(find_rnn(found.shapes, found.read), CASES[name].forget_bias, x)
+    model = find_rnn(found.shapes, found.read).with_forget_bias(CASES[name].forget_bias)
+    source = run_source(model, x)
     assert_equal_outputs(original, source)
 
 

@@ -1,9 +1,15 @@
 """``tf1-lstm port CHECKPOINT --to keras|torch --out PATH``: the options and the pipeline.
 
-    checkpoint ──read──> NumPy ──find cells by name/shape──> Tf1Rnn ──refusals──> layouts
+    checkpoint ──read──> NumPy ──find cells by name/shape──> Tf1Rnn
+        ──facts from PREFIX.meta (forget_bias, layers, what the logits read), else assumed──>
+        ──refusals──> layouts
         ──> target world (subprocess): write a staged file, load it back, run it on x
-        ──> TF1 world (this process, meanwhile): the real TF1 cells with the same weights on x
-        ──> max |diff| of outputs and final states ──> publish the file (atomically) if <= 1e-5
+        ──> TF1 world (this process, meanwhile): the checkpoint's own graph restored, and the
+            real TF1 cells rebuilt with the same weights, on x
+        ──> max |diff| of logits, outputs and final states ──> publish (atomically) if <= 1e-5
+
+Every assumption the proof could not check is printed as one: without the ``.meta`` the
+TF1 side is rebuilt from the same facts the port used, so it could not catch a wrong one.
 
 This module imports no TensorFlow, Keras or PyTorch: the command imports the TF1 world
 (``tf1_lstm.compat``) when it runs, and the target's world lives in its own process.
@@ -13,20 +19,26 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tf1_lstm.port.checkpoint import open_checkpoint
-from tf1_lstm.port.errors import ProofFailed, TorchMissing
+from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
 from tf1_lstm.port.files import check_output, staged_output
-from tf1_lstm.port.layouts import keras_weights, torch_state_dict, uses_forget_bias
+from tf1_lstm.port.inventory import inventory_lines
+from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.proof import Proof, compare, format_proof
 from tf1_lstm.port.refusals import TARGETS, refuse_unportable
 from tf1_lstm.port.tf1_rnn import Tf1Rnn, find_rnn
 from tf1_lstm.port.worlds import TargetJob, TargetWorld
+
+if TYPE_CHECKING:  # the TF1 world's types, imported only when the command runs
+    from tf1_lstm.port.model_facts import ResolvedModel
 
 
 def _positive_int(text: str) -> int:
@@ -34,6 +46,24 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
     return value
+
+
+def _finite_float(text: str) -> float:
+    """--forget-bias: a finite number (nan or inf would silently make every gate nan or 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number such as 1.0, got {text}")
+    return value
+
+
+def _feed(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, e.g. keep_prob=1.0; got {text}")
+    return name.strip(), value.strip()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,10 +77,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True,
                         help="the file to write: .keras (whole model) or .weights.h5 for keras, "
                              ".pt or .pth for torch")
-    parser.add_argument("--forget-bias", type=float, default=1.0,
+    parser.add_argument("--forget-bias", type=_finite_float, default=None,
                         help="the forget_bias the TF1 LSTM cells were built with; it is not "
-                             "stored in checkpoints (default: %(default)s, BasicLSTMCell's and "
-                             "LSTMCell's default)")
+                             "stored in checkpoints. Default: read from the .meta graph beside "
+                             "the checkpoint, else 1.0 (TF1's default); a value that "
+                             "contradicts the graph is an error")
     parser.add_argument("--force", action="store_true",
                         help="replace --out if it exists (atomically)")
     parser.add_argument("--scope", default=None,
@@ -63,6 +94,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seed of the proof's random input (default: %(default)s)")
     parser.add_argument("--batch", type=_positive_int, default=4,
                         help="the proof's batch size B (default: %(default)s)")
+    parser.add_argument("--feed", action="append", type=_feed, metavar="NAME=VALUE",
+                        help="a placeholder of the .meta graph the logits need besides the "
+                             "RNN's input, e.g. --feed keep_prob=1.0 (repeatable)")
     parser.add_argument("--steps", type=_positive_int, default=28,
                         help="the proof's time steps T (default: %(default)s)")
 
@@ -71,68 +105,118 @@ def main(args: argparse.Namespace) -> int:
     """Port, prove, publish; the report goes to stdout. Errors are Tf1LstmErrors."""
     port_checkpoint(args.checkpoint, target=args.to, out=args.out,
                     forget_bias=args.forget_bias, force=args.force, scope=args.scope,
-                    dense=args.dense, seed=args.seed, batch=args.batch, steps=args.steps)
+                    dense=args.dense, seed=args.seed, batch=args.batch, steps=args.steps,
+                    feeds=dict(args.feed or []))
     return 0
 
 
 @dataclass(frozen=True)
 class PortReport:
     model: Tf1Rnn
-    proof: Proof
+    proof: Proof  # the port vs the TF1 cells rebuilt from the checkpoint
     out: Path
+    original: Proof | None = None  # the port's logits vs the checkpoint's own graph's
 
 
 def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
-                    forget_bias: float = 1.0, force: bool = False, scope: str | None = None,
-                    dense: str | None = None, seed: int = 0, batch: int = 4, steps: int = 28,
+                    forget_bias: float | None = None, force: bool = False,
+                    scope: str | None = None, dense: str | None = None, seed: int = 0,
+                    batch: int = 4, steps: int = 28, feeds: dict[str, str] | None = None,
                     echo: Callable[[str], None] = print) -> PortReport:
     """The whole command as a function (see the module docstring); raises on any failure,
-    leaving ``out`` as it was."""
+    leaving ``out`` as it was. ``forget_bias`` None: read it from the .meta graph, else 1.0."""
     out = Path(out)
     check_output(out, target, force)  # before any slow work
+    if forget_bias is not None and not math.isfinite(forget_bias):
+        raise BadPortOption(f"--forget-bias {forget_bias}: must be a finite number such as 1.0")
     if target == "torch" and importlib.util.find_spec("torch") is None:
         raise TorchMissing("--to torch needs PyTorch, which is not installed in this "
                            "environment. Install the CPU build: pip install torch==2.13.0")
     import tf1_lstm.compat  # noqa: F401 - this process becomes the TF1 world (the source)
+    from tf1_lstm.port.graph_proof import (
+        locate,
+        read_by_logits,
+        refuse_unported,
+        run_graph,
+        unported_on_path,
+    )
+    from tf1_lstm.port.model_facts import resolve_model
     from tf1_lstm.port.source_tf1 import run_source
 
     found = open_checkpoint(checkpoint)
-    model = find_rnn(found.shapes, found.read, scope=scope, dense=dense)
+    resolved = resolve_model(find_rnn(found.shapes, found.read, scope=scope, dense=dense),
+                             found.prefix, forget_bias)
+    model = resolved.model
+    run, logits_read = None, None
+    if resolved.facts is not None:
+        try:
+            run = locate(resolved.facts, model)
+        except GraphProofImpossible as error:
+            resolved.assumed.append(f"the port's output is the graph's (not compared with the "
+                                    f"graph: {error})")
+        else:
+            logits_read = read_by_logits(run)
+    if run is None:
+        resolved.assumed.append("the dense head reads the top layer's last h, and no other "
+                                "variable lies between the input and the logits")
     echo(f"read {found.prefix}: RNN stack '{model.stack}'")
-    for line in model.describe():
+    for line in [*model.describe(), *inventory_lines(model, found.shapes, logits_read)]:
         echo(f"  {line}")
-    echo(_forget_bias_line(model, forget_bias))
+    _echo_facts(resolved, echo)
+    if run is not None:
+        refuse_unported(unported_on_path(run, model, found.shapes), found.shapes, run)
     refuse_unportable(model, target)
 
-    weights = (keras_weights(model, forget_bias) if target == "keras"
-               else torch_state_dict(model, forget_bias))
-    x = np.random.default_rng(seed).standard_normal(
-        (batch, steps, model.input_size)).astype(np.float32)  # [B, T, I]
+    weights = keras_weights(model) if target == "keras" else torch_state_dict(model)
+    shape = run.proof_shape(batch, steps, model.input_size) if run else \
+        (batch, steps, model.input_size)
+    x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)  # [B, T, I]
+    target_name = {"keras": "Keras 3", "torch": "PyTorch"}[target]
     with staged_output(out, force) as staged:
         with TargetWorld(target, [TargetJob(model.architecture(), weights, x, staged)]) as world:
-            source = run_source(model, forget_bias, x)  # meanwhile, in this (TF1) process
+            source = run_source(model, x)  # meanwhile, in this (TF1) process
+            logits = run_graph(resolved.facts, run, found.prefix, x, feeds or {}) if run else None
             (ported,) = world.results()
         proof = compare(source, ported)
-        target_name = {"keras": "Keras 3", "torch": "PyTorch"}[target]
-        echo(f"proof: TF1 source vs the {target_name} file read back, random input x "
-             f"{list(x.shape)} (seed {seed}):")
-        echo(format_proof(proof, "TF1 checkpoint", target_name))
-        if not proof.ok:
-            raise ProofFailed(
-                f"the {target_name} port differs from the TF1 source by {proof.worst:.3g}, "
-                f"beyond the 1e-5 bound; {out} was not written. This is a bug in tf1-lstm: "
-                f"please report it with the checkpoint's variable names and shapes.")
+        original = compare({"logits": logits}, ported) if run else None
+        echo(f"proof: random input x {list(x.shape)} (seed {seed}), the {target_name} file read "
+             f"back")
+        if original is not None:
+            echo(f" against the checkpoint's own graph ({resolved.facts.meta.name}, restored):")
+            echo(format_proof(original, "TF1 graph", target_name))
+        echo(" against the TF1 cells rebuilt from the checkpoint"
+             f"{' with the facts above' if resolved.read else ''}:")
+        echo(format_proof(proof, "rebuilt TF1 model", target_name))
+        if original is None:
+            echo("  NOT CHECKED: the proof rebuilt the TF1 side from the assumptions listed "
+                 "above, so it cannot detect a wrong one.")
+        _refuse_failed(proof, original, target_name, out)
     echo(f"wrote {out}")
     echo(_usage(model, target, out))
-    return PortReport(model, proof, out)
+    return PortReport(model, proof, out, original)
 
 
-def _forget_bias_line(model: Tf1Rnn, forget_bias: float) -> str:
-    if not uses_forget_bias(model):
-        return "forget_bias: not used (no LSTM layers)"
-    return (f"forget_bias = {forget_bias!r}, folded into the forget gate's bias\n"
-            f"  (checkpoints do not store it: --forget-bias must be the value the TF1 cells were "
-            f"built with; default 1.0, BasicLSTMCell's and LSTMCell's)")
+def _echo_facts(resolved: ResolvedModel, echo: Callable[[str], None]) -> None:
+    if resolved.read:
+        echo(f"read from the checkpoint's graph ({resolved.facts.meta.name}):")
+        echo("\n".join(f"  {line}" for line in resolved.read))
+    if resolved.assumed:
+        echo("assumed, not checked:")
+        echo("\n".join(f"  {line}" for line in resolved.assumed))
+
+
+def _refuse_failed(proof: Proof, original: Proof | None, target_name: str, out: Path) -> None:
+    if original is not None and not original.ok:
+        raise ProofFailed(
+            f"the {target_name} port's logits differ from the checkpoint's own graph by "
+            f"{original.worst:.3g}: the model computes something the port does not (a head "
+            f"applied differently, a layer after it, another input path). {out} was not "
+            f"written.")
+    if not proof.ok:
+        raise ProofFailed(
+            f"the {target_name} port differs from the TF1 source by {proof.worst:.3g}, "
+            f"beyond the 1e-5 bound; {out} was not written. This is a bug in tf1-lstm: "
+            f"please report it with the checkpoint's variable names and shapes.")
 
 
 def _usage(model: Tf1Rnn, target: str, out: Path) -> str:

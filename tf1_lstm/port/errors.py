@@ -70,5 +70,25 @@ class ProjectionUnsupported(UnportableMapping):
     """LSTMCell(num_proj=...) has a projection layer this converter does not write."""
 
 
+class BadPortOption(PortError):
+    """An option's value cannot be used (--forget-bias nan, --feed without '=')."""
+
+
+class ForgetBiasContradiction(PortError):
+    """--forget-bias says one value, the checkpoint's own graph (.meta) another."""
+
+
+class UnportedVariable(PortError):
+    """The model's output reads a variable the port does not carry over (an embedding, ...)."""
+
+
+class GraphUnreadable(PortError):
+    """The .meta graph beside the checkpoint cannot be imported (an op TF 2.21 lacks, ...)."""
+
+
+class GraphProofImpossible(PortError):
+    """The .meta graph was read, but the proof cannot run it (a placeholder to feed, ...)."""
+
+
 class ProofFailed(PortError):
     """The written model does not compute what the TF1 source computes (a bug: nothing kept)."""

@@ -58,8 +58,9 @@ def reorder_blocks(array: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
     return np.concatenate([blocks[k] for k in order], axis=-1)
 
 
-def lstm_gates_for_target(layer: Tf1Layer, forget_bias: float) -> dict[str, np.ndarray]:
-    """An LSTM layer in target gate order (i, f, c, o), x @ W convention, forget_bias folded.
+def lstm_gates_for_target(layer: Tf1Layer) -> dict[str, np.ndarray]:
+    """An LSTM layer in target gate order (i, f, c, o), x @ W convention, its forget_bias
+    folded.
 
     Returns kernel [I, 4H], recurrent_kernel [H, 4H], bias [4H].
     """
@@ -67,7 +68,7 @@ def lstm_gates_for_target(layer: Tf1Layer, forget_bias: float) -> dict[str, np.n
     kernel_x, kernel_h = split_kernel(kernel, layer.input_size)  # [I, 4H], [H, 4H]
     bias = reorder_blocks(layer.arrays["bias"], LSTM_TF1_TO_TARGET).copy()  # [4H]
     h = layer.units
-    bias[FORGET_BLOCK * h:(FORGET_BLOCK + 1) * h] += np.float32(forget_bias)
+    bias[FORGET_BLOCK * h:(FORGET_BLOCK + 1) * h] += np.float32(layer.forget_bias)
     return {"kernel": kernel_x, "recurrent_kernel": kernel_h, "bias": bias}
 
 
@@ -78,12 +79,12 @@ def keras_layer_name(k: int, kind: str) -> str:
     return f"{KERAS_LAYER_NAMES[kind]}_{k}"
 
 
-def keras_weights(rnn: Tf1Rnn, forget_bias: float) -> dict[str, np.ndarray]:
+def keras_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
     """Every weight of the Keras model, keyed "LAYER/WEIGHT" (e.g. "lstm_0/recurrent_kernel")."""
     weights = {}
     for k, layer in enumerate(rnn.layers):
         name = keras_layer_name(k, layer.kind)
-        for weight, value in _keras_layer_weights(layer, forget_bias).items():
+        for weight, value in _keras_layer_weights(layer).items():
             weights[f"{name}/{weight}"] = np.ascontiguousarray(value, dtype=np.float32)
     if rnn.dense:
         weights["dense/kernel"] = rnn.dense.kernel  # [H, n]: Keras' Dense is x @ W too
@@ -91,13 +92,13 @@ def keras_weights(rnn: Tf1Rnn, forget_bias: float) -> dict[str, np.ndarray]:
     return weights
 
 
-def _keras_layer_weights(layer: Tf1Layer, forget_bias: float) -> dict[str, np.ndarray]:
+def _keras_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
     a = layer.arrays
     match layer.kind:
         case "lstm":  # keras.layers.LSTM
-            return lstm_gates_for_target(layer, forget_bias)
+            return lstm_gates_for_target(layer)
         case "peephole":  # tf1_lstm.port.keras_peephole.PeepholeLSTMCell: the same + w_*_diag
-            return {**lstm_gates_for_target(layer, forget_bias),
+            return {**lstm_gates_for_target(layer),
                     "input_peephole": a["w_i_diag"], "forget_peephole": a["w_f_diag"],
                     "output_peephole": a["w_o_diag"]}
         case "gru":  # keras.layers.GRU(reset_after=False): one bias, reset before the matmul
@@ -125,7 +126,7 @@ def _block(array: np.ndarray, k: int, n: int) -> np.ndarray:
 
 # ---- PyTorch ------------------------------------------------------------------------------
 
-def torch_state_dict(rnn: Tf1Rnn, forget_bias: float) -> dict[str, np.ndarray]:
+def torch_state_dict(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
     """The state_dict of ``PortedRnn`` (nn.LSTM or nn.RNN as ``rnn``, nn.Linear as ``head``).
 
     Assumes the refusals passed: one kind (lstm or rnn) and one hidden size in every layer.
@@ -133,7 +134,7 @@ def torch_state_dict(rnn: Tf1Rnn, forget_bias: float) -> dict[str, np.ndarray]:
     state = {}
     for k, layer in enumerate(rnn.layers):
         if layer.kind == "lstm":
-            gates = lstm_gates_for_target(layer, forget_bias)  # i, f, g, o; x @ W
+            gates = lstm_gates_for_target(layer)  # i, f, g, o; x @ W
             weight_ih, weight_hh, bias = gates["kernel"].T, gates["recurrent_kernel"].T, \
                 gates["bias"]  # [4H, I], [4H, H], [4H]
         else:  # "rnn": nn.RNN(nonlinearity="tanh")

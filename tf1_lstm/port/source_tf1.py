@@ -4,7 +4,8 @@ The port is only proven if it is compared with what TF1 itself computes from tho
 not with our reading of TF1's equations. So this module builds the real TF1 cells
 (``BasicLSTMCell(H, forget_bias)``, ``LSTMCell(H, use_peepholes=..., forget_bias)``,
 ``GRUCell(H)``, ``BasicRNNCell(H)``; a ``MultiRNNCell`` when stacked) under ``dynamic_rnn``,
-loads the checkpoint's arrays into their variables and runs them::
+loads the checkpoint's arrays into their variables and runs them. A weight-tied stack
+(``MultiRNNCell([cell] * n)``) is n layers holding the same arrays::
 
     x             [B, T, I]        batch-major, as the targets take it
     outputs       [B, T, H_top]    the top layer's h at every step
@@ -24,11 +25,11 @@ from tf1_lstm.port.layouts import LSTM_KINDS
 from tf1_lstm.port.tf1_rnn import CELL_VARIABLE, Tf1Layer, Tf1Rnn
 
 
-def run_source(model: Tf1Rnn, forget_bias: float, x: np.ndarray) -> dict[str, np.ndarray]:
+def run_source(model: Tf1Rnn, x: np.ndarray) -> dict[str, np.ndarray]:
     """Run the TF1 cells with the checkpoint's weights on ``x`` [B, T, I]; see the docstring."""
     with tf.Graph().as_default() as graph:
         x_in = tf.placeholder(tf.float32, [None, None, model.input_size], name="x")
-        cells = [_tf1_cell(layer, forget_bias) for layer in model.layers]
+        cells = [_tf1_cell(layer) for layer in model.layers]
         stack = cells[0] if len(cells) == 1 else rnn.MultiRNNCell(cells)
         outputs, states = tf.nn.dynamic_rnn(stack, x_in, dtype=tf.float32)
         states = states if len(cells) > 1 else (states,)  # one entry per layer
@@ -47,14 +48,14 @@ def run_source(model: Tf1Rnn, forget_bias: float, x: np.ndarray) -> dict[str, np
             return session.run(fetch, {x_in: np.asarray(x, np.float32)})
 
 
-def _tf1_cell(layer: Tf1Layer, forget_bias: float) -> rnn.RNNCell:
+def _tf1_cell(layer: Tf1Layer) -> rnn.RNNCell:
     """The TF1 class that made this layer's variables (LSTMBlockFusedCell: LSTMCell, same math)."""
     match layer.kind:
         case "lstm" if layer.cell_class == "BasicLSTMCell":
-            return rnn.BasicLSTMCell(layer.units, forget_bias=forget_bias)
+            return rnn.BasicLSTMCell(layer.units, forget_bias=layer.forget_bias)
         case "lstm" | "peephole":
             return rnn.LSTMCell(layer.units, use_peepholes=layer.kind == "peephole",
-                                forget_bias=forget_bias)
+                                forget_bias=layer.forget_bias)
         case "gru":
             return rnn.GRUCell(layer.units)
         case "rnn":

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -61,10 +61,20 @@ class Tf1Layer:
     units: int  # H
     arrays: dict[str, np.ndarray]  # "kernel", "bias", "w_f_diag", "gates/kernel", ...
     projection: int | None = None  # P of LSTMCell(num_proj=P)
+    # the array names above -> the checkpoint's variable names ("gates/kernel" -> ".../w_ru")
+    variables: dict[str, str] = field(default_factory=dict)
+    # LSTM kinds only: the constant added to f. Not in the checkpoint: read from the .meta
+    # graph, or given with --forget-bias, or TF1's default 1.0 (see command.py)
+    forget_bias: float = 1.0
 
     @property
     def output_size(self) -> int:
         return self.projection or self.units
+
+    @property
+    def main_kernel(self) -> str:
+        """The checkpoint name of the variable every application of this cell multiplies by."""
+        return self.variables["gates/kernel" if self.kind == "gru" else "kernel"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,19 @@ class Tf1Rnn:
     def input_size(self) -> int:
         return self.layers[0].input_size
 
+    @property
+    def ported_variables(self) -> set[str]:
+        """The checkpoint names of every variable the port carries over."""
+        names = {name for layer in self.layers for name in layer.variables.values()}
+        if self.dense:
+            names |= {self.dense.kernel_name, *filter(None, [self.dense.bias_name])}
+        return names
+
+    def with_forget_bias(self, forget_bias: float) -> Tf1Rnn:
+        """The same model with every LSTM layer's forget_bias set to ``forget_bias``."""
+        return replace(self, layers=tuple(replace(layer, forget_bias=float(forget_bias))
+                                          for layer in self.layers))
+
     def architecture(self) -> dict:
         """The shape of the model as plain JSON data: what the target world rebuilds."""
         return {"layers": [{"kind": layer.kind, "input_size": layer.input_size,
@@ -87,10 +110,14 @@ class Tf1Rnn:
 
     def describe(self) -> list[str]:
         """One line per layer and for the head, for the command's report."""
-        lines = [f"layer {k}: {layer.cell_class}({layer.units})"
-                 f"{' with peepholes' if layer.kind == 'peephole' else ''}, "
-                 f"input {layer.input_size}  [{layer.scope}]"
-                 for k, layer in enumerate(self.layers)]
+        lines = []
+        for k, layer in enumerate(self.layers):
+            first = next(j for j, other in enumerate(self.layers) if other.scope == layer.scope)
+            shared = (f" (the same cell as layer {first}: MultiRNNCell([cell] * n) shares its "
+                      f"weights)" if first < k else "")
+            lines.append(f"layer {k}: {layer.cell_class}({layer.units})"
+                         f"{' with peepholes' if layer.kind == 'peephole' else ''}, "
+                         f"input {layer.input_size}  [{layer.scope}]{shared}")
         if self.dense:
             bias = self.dense.bias_name or "no bias (zeros)"
             lines.append(f"dense head: {self.dense.kernel_name} {list(self.dense.kernel.shape)}"
@@ -107,7 +134,7 @@ def find_rnn(shapes: Mapping[str, tuple[int, ...]], read: Callable[[str], np.nda
     ``scope`` picks one stack when there are several; ``dense`` is ``"KERNEL[,BIAS]"`` to
     pick the head, ``"none"`` for no head, or None to find it by shape.
     """
-    variables = {name: shape for name, shape in shapes.items() if not _is_slot(name, shapes)}
+    variables = {name: shape for name, shape in shapes.items() if not is_slot(name, shapes)}
     stacks = _group_cells(variables)
     if not stacks:
         raise _nothing_found(variables)
@@ -157,8 +184,10 @@ class _CellVariables:
         input_size, units, projection = _sizes(self.scope, kind, shape)
         arrays = {var: np.asarray(read(self.names[var]), dtype=np.float32)
                   for var in (*needed, *(["projection/kernel"] if projection else []))}
+        variables = {var: self.names[var] for var in arrays}
         return Tf1Layer(kind=kind, cell_class=cell_class, scope=self.scope,
-                        input_size=input_size, units=units, arrays=arrays, projection=projection)
+                        input_size=input_size, units=units, arrays=arrays, projection=projection,
+                        variables=variables)
 
 
 def _sizes(scope: str, kind: str, shape: dict[str, tuple[int, ...]]) -> tuple[int, int, int | None]:
@@ -187,7 +216,7 @@ def _sizes(scope: str, kind: str, shape: dict[str, tuple[int, ...]]) -> tuple[in
     return input_size, units, projection
 
 
-def _is_slot(name: str, shapes: Mapping[str, object]) -> bool:
+def is_slot(name: str, shapes: Mapping[str, object]) -> bool:
     """An optimizer slot (``kernel/Adam``) sits under another variable's full name."""
     parts = name.split("/")
     return any("/".join(parts[:k]) in shapes for k in range(1, len(parts)))
