@@ -87,6 +87,12 @@ def test_unrelated_files_in_out_and_logdir_are_left_alone(quick_run):
     assert "notes.txt" not in (out / MANIFEST).read_text().split()
 
 
+def test_out_holds_only_the_users_file_our_report_and_no_temporary_file(quick_run):
+    _, _, out, _ = quick_run
+    ours = {MANIFEST, "claims.md", "claims.json", *PLOTS}
+    assert {path.name for path in out.iterdir()} == ours | {"notes.txt"}
+
+
 def test_logdir_gets_a_new_run_with_static_and_dynamic_rnn_graphs(quick_run):
     _, _, _, logdir = quick_run
     runs = [path for path in logdir.iterdir() if path.name.startswith("claims-")]

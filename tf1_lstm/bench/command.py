@@ -12,6 +12,7 @@ from pathlib import Path
 from tf1_lstm.bench import machine
 from tf1_lstm.bench.jobs import FULL, QUICK, plan
 from tf1_lstm.bench.report import Report, add_ratios, busy_text, format_table, rows_from, to_json
+from tf1_lstm.output_files import check_new_file, write_text_atomically
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,13 +25,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print every measurement (each timed block too) as JSON instead "
                              "of the table")
     parser.add_argument("--save", type=Path, metavar="FILE",
-                        help="also write the JSON to FILE (benchmarks/run.sh keeps both)")
+                        help="also write the JSON to FILE (benchmarks/run.sh keeps both); "
+                             "checked before the run: FILE's folder must exist, and an "
+                             "existing FILE is kept unless --force")
+    parser.add_argument("--force", action="store_true",
+                        help="let --save replace an existing FILE (atomically)")
 
 
 def main(args: argparse.Namespace) -> int:
-    """Plan the jobs, run each in its own process, print the table (or JSON); 1 if any failed."""
+    """Plan the jobs, run each in its own process, print the table (or JSON); 1 if any failed.
+
+    ``--save FILE`` is checked before any job runs (``OutputPathError``) and written atomically.
+    """
     from tf1_lstm.bench.runner import run_all
 
+    if args.save:
+        check_new_file(args.save, "--save", args.force, example_name="bench.json")
     torch_installed = importlib.util.find_spec("torch") is not None
     facts = machine.describe()
     jobs = plan(QUICK if args.quick else FULL, torch_installed, facts["cores"])
@@ -46,8 +56,7 @@ def main(args: argparse.Namespace) -> int:
     report = Report(facts, ceiling, rows, construction, time.perf_counter() - started)
     print(to_json(report) if args.json else format_table(report))
     if args.save:
-        args.save.parent.mkdir(parents=True, exist_ok=True)
-        args.save.write_text(to_json(report) + "\n")
+        write_text_atomically(args.save, to_json(report) + "\n", overwrite=args.force)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"tf1-lstm bench: FAILED: {outcome.job.label}: {outcome.error}", file=sys.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tf1_lstm.output_files import check_folder
+
 DEFAULT_OUT = "reports/claims"  # = run.DEFAULT_OUT; repeated so --help needs no TensorFlow
 
 
@@ -34,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Measure, print the table and where the report is; 0 even when claims do not hold."""
+    check_folder(Path(args.out), "--out")  # at once, before TensorFlow loads; run_claims again
     from tf1_lstm.claims.report import format_table, summary_line
     from tf1_lstm.claims.run import run_claims
 

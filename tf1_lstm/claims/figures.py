@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tf1_lstm.claims.verdict import Verdict
+from tf1_lstm.output_files import atomic_output
 
 DPI = 110
 VERDICT_COLORS = {  # the verdict's colour in titles
@@ -46,10 +47,12 @@ QUICK_VERDICT = "not judged: --quick trains too few steps (run tf1-lstm claims w
 
 
 def save(figure: Any, path: Path) -> Path:
-    """Write the PNG (through a temporary name, so a crash never leaves half a file)."""
+    """Write the PNG atomically (``output_files.atomic_output``: a crash never leaves half a
+    file, and two runs writing the same plot at once both succeed), then close the figure."""
     plt = pyplot()
-    temporary = path.with_name(f".{path.stem}.partial.png")
-    figure.savefig(temporary, dpi=DPI, bbox_inches="tight")
-    plt.close(figure)
-    temporary.replace(path)
+    try:
+        with atomic_output(path) as temporary:
+            figure.savefig(temporary, dpi=DPI, bbox_inches="tight")
+    finally:
+        plt.close(figure)
     return path

@@ -3,7 +3,10 @@
 The folder is the user's: we create it if needed and write only our own file names there.
 A file of ours from an earlier run is replaced; a file with one of those names that we did
 not write (no mention in the folder's ``.tf1-lstm-claims`` list) stops the run before any
-work, with the name and the fix. Nothing else in the folder is touched. No TensorFlow here.
+work, with the name and the fix, and so does a folder that cannot be created or written.
+Nothing else in the folder is touched. Every file is written atomically through a temporary
+name unique to the process (``tf1_lstm.output_files``), so two runs into one folder do not
+collide. No TensorFlow here.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from tf1_lstm.claims.verdict import ClaimResult, Verdict
 from tf1_lstm.errors import Tf1LstmError
+from tf1_lstm.output_files import OutputPathError, check_folder, write_text_atomically
 
 MANIFEST = ".tf1-lstm-claims"  # the names this command wrote here, one per line
 MARKDOWN, JSON = "claims.md", "claims.json"
@@ -35,9 +39,7 @@ class ReportFolder:
     def __init__(self, folder: str | Path, names: Iterable[str]) -> None:
         self.folder = Path(folder)
         self.names = tuple(dict.fromkeys([*names, MARKDOWN, JSON]))
-        if self.folder.exists() and not self.folder.is_dir():
-            raise ReportFolderError(f"--out {self.folder} is a file, not a folder: choose a "
-                                    "folder for the report (it is created if missing)")
+        check_folder(self.folder, "--out")
         manifest = self.folder / MANIFEST
         owned = set(manifest.read_text().split()) if manifest.is_file() else set()
         theirs = [name for name in self.names if (self.folder / name).exists()
@@ -47,9 +49,15 @@ class ReportFolder:
                 f"{self.folder} already has {', '.join(theirs)}, which tf1-lstm claims did not "
                 "write; it will not overwrite them. Choose another --out folder, or move "
                 "those files away.")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputPathError(f"--out {self.folder} cannot be created "
+                                  f"({error.strerror or error}): choose another --out "
+                                  "folder") from None
         # Listed BEFORE writing: a run that dies half-way still owns what it wrote.
-        manifest.write_text("".join(f"{name}\n" for name in sorted(owned | set(self.names))))
+        write_text_atomically(manifest,
+                              "".join(f"{name}\n" for name in sorted(owned | set(self.names))))
 
     def path(self, name: str) -> Path:
         if name not in self.names:
@@ -57,11 +65,7 @@ class ReportFolder:
         return self.folder / name
 
     def write_text(self, name: str, text: str) -> Path:
-        path = self.path(name)
-        temporary = path.with_name(f".{name}.partial")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-        return path
+        return write_text_atomically(self.path(name), text)
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,9 @@ def run_claims(out: str | Path = DEFAULT_OUT, quick: bool = False, data_dir: str
     """Measure every claim, draw the plots and write claims.md / claims.json into ``out``.
 
     ``trained_002``: document 002's model already trained (the demo passes its own run), so
-    it is not trained again. Raises ``ReportFolderError`` (before any work) if ``out`` holds
-    files with our names that we did not write.
+    it is not trained again. Raises, before any work, ``ReportFolderError`` if ``out`` holds
+    files with our names that we did not write, ``OutputPathError`` if it cannot be created
+    or written.
     """
     from tf1_lstm.claims import (
         batching,
