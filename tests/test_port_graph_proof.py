@@ -21,6 +21,7 @@ from tf1_lstm.compat import rnn, tf
 from tf1_lstm.port import command, model_facts
 from tf1_lstm.port.errors import (
     BadPortOption,
+    CheckpointUnreadable,
     ForgetBiasContradiction,
     GraphProofImpossible,
     ProofFailed,
@@ -214,3 +215,26 @@ def test_forget_bias_nan_from_python_is_a_clear_error(saved, tmp_path):
     with pytest.raises(BadPortOption, match="finite number"):
         port(saved["forget_bias_05"], tmp_path / "m.keras", target="keras",
              forget_bias=float("nan"))
+
+
+def copy_checkpoint(prefix: Path, folder: Path) -> Path:
+    folder.mkdir()
+    for path in prefix.parent.glob(f"{prefix.name}.*"):
+        shutil.copy(path, folder)
+    return folder / prefix.name
+
+
+def test_a_missing_data_file_is_one_clear_error(saved, tmp_path):
+    prefix = copy_checkpoint(saved["forget_bias_05"], tmp_path / "copy")
+    next(prefix.parent.glob("*.data-*")).unlink()
+    with pytest.raises(CheckpointUnreadable, match=r"no \.data-00000-of-00001 file.*copy"):
+        port(prefix, tmp_path / "m.keras", target="keras")
+
+
+def test_a_truncated_data_file_is_one_clear_error(saved, tmp_path):
+    prefix = copy_checkpoint(saved["forget_bias_05"], tmp_path / "copy")
+    data = next(prefix.parent.glob("*.data-*"))
+    data.write_bytes(data.read_bytes()[:200])
+    with pytest.raises(CheckpointUnreadable, match="truncated"):
+        port(prefix, tmp_path / "m.keras", target="keras")
+    assert not (tmp_path / "m.keras").exists()

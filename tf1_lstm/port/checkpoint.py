@@ -15,6 +15,7 @@ Users pass any of these, and all mean the same checkpoint::
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,9 +78,25 @@ def _latest_in_folder(folder: Path) -> Path:
         f"the latest: pass one prefix, e.g. {indexes[-1].with_suffix('')}")
 
 
+def _check_data_files(prefix: Path) -> None:
+    """The .data-NNNNN-of-MMMMM shards the .index points into must all be there."""
+    shards = sorted(prefix.parent.glob(f"{glob.escape(prefix.name)}.data-*-of-*"))
+    if not shards:
+        raise CheckpointUnreadable(
+            f"the checkpoint {prefix} has its .index but no .data-00000-of-00001 file, which "
+            f"holds the numbers: copy the .data-* file(s) saved with it next to {prefix}.index")
+    total = int(re.search(r"-of-(\d{5})$", shards[0].name)[1])
+    missing = [f"{prefix.name}.data-{k:05d}-of-{total:05d}" for k in range(total)
+               if not Path(f"{prefix}.data-{k:05d}-of-{total:05d}").is_file()]
+    if missing:
+        raise CheckpointUnreadable(f"the checkpoint {prefix} lacks {', '.join(missing)}: copy "
+                                   f"every .data-* file saved with it next to {prefix}.index")
+
+
 def open_checkpoint(path: str | Path) -> Checkpoint:
     """The float variables of the checkpoint at ``path`` (prefix, file or folder)."""
     prefix = resolve_checkpoint(path)
+    _check_data_files(prefix)
     import tensorflow as tf  # here, not above: importing this module must stay cheap
 
     try:
@@ -95,6 +112,12 @@ def open_checkpoint(path: str | Path) -> Checkpoint:
               if dtypes[name].is_floating}  # not global_step and other integer counters
 
     def read(name: str) -> np.ndarray:
-        return np.asarray(reader.get_tensor(name))
+        try:
+            return np.asarray(reader.get_tensor(name))
+        except (tf.errors.OpError, IndexError, ValueError) as error:  # e.g. "Read less bytes"
+            raise CheckpointUnreadable(
+                f"the checkpoint {prefix} is damaged: reading {name} failed ({error}). Its "
+                f".data-* file is probably truncated (an interrupted copy or save): copy it "
+                f"again, or save the model again with tf.train.Saver().save.") from None
 
     return Checkpoint(prefix=prefix, shapes=shapes, read=read)

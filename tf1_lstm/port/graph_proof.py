@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from tf1_lstm.compat import tf
-from tf1_lstm.port.errors import GraphProofImpossible, UnportedVariable
+from tf1_lstm.port.errors import CheckpointUnreadable, GraphProofImpossible, UnportedVariable
 from tf1_lstm.port.graph_facts import (
     Application,
     GraphFacts,
@@ -114,7 +114,14 @@ def run_graph(facts: GraphFacts, run: GraphRun, prefix: Path, x: np.ndarray,
     with tf.Session(graph=facts.graph, config=config) as session:
         if facts.saver is None:
             raise GraphProofImpossible(f"{facts.meta} has no Saver to restore the checkpoint")
-        facts.saver.restore(session, str(prefix))
+        try:
+            facts.saver.restore(session, str(prefix))
+        except (tf.errors.OpError, IndexError, ValueError) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise CheckpointUnreadable(
+                f"the graph {facts.meta.name} cannot restore {prefix} ({first}): the .data-* "
+                f"file is probably truncated or from another model; copy or save it again"
+            ) from None
         try:
             first, second = (session.run(run.logits, feed) for _ in range(2))
         except tf.errors.InvalidArgumentError as error:
