@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -99,6 +100,20 @@ def test_logdir_gets_a_new_run_with_static_and_dynamic_rnn_graphs(quick_run):
     assert len(runs) == 1
     for graph in ("002_static_rnn", "001_dynamic_rnn"):
         assert list((runs[0] / graph).glob("events.out.tfevents.*")), graph
+
+
+def test_the_advertised_tensorboard_command_is_installed_and_reads_the_logdir(quick_run):
+    # The command prints "tensorboard --logdir DIR"; TF 2.21 does not pull TensorBoard in, so
+    # requirements.txt must, and the installed command must read what we wrote.
+    _, printed, _, logdir = quick_run
+    assert f"tensorboard --logdir {logdir}" in printed
+    tensorboard = Path(sys.executable).with_name("tensorboard")
+    assert tensorboard.is_file(), "TensorBoard is not installed: see requirements.txt"
+    run = next(path for path in logdir.iterdir() if path.name.startswith("claims-"))
+    result = subprocess.run([str(tensorboard), "--inspect", "--logdir", str(run)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "graph" in result.stdout and "002_static_rnn" in result.stdout
 
 
 def test_a_second_run_replaces_only_its_own_files(tmp_path):
