@@ -4,9 +4,9 @@ IDX is big-endian: a 4-byte magic number (0x00000803 = 2051 for images,
 0x00000801 = 2049 for labels), one uint32 per dimension, then raw uint8 data.
 Images have the header ``magic, count, rows, cols``; labels ``magic, count``.
 
-Every problem with a file's content is reported as :class:`MnistFileError`,
-whose message names the file, the fault and what to do about it.  Problems
-opening a file (missing, no permission) are left as the usual ``OSError``.
+Every problem with a file, reading it (a folder of that name, no permission)
+or its content, is reported as :class:`MnistFileError`, whose message names
+the file, the fault and what to do about it.
 """
 
 from __future__ import annotations
@@ -45,7 +45,10 @@ class MnistFileError(Tf1LstmError, ValueError):
 def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
     """Return the contents of ``path``, gunzipped when its name ends in .gz."""
     path = Path(path)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MnistFileError(f"{path}: cannot read it: {_describe_read_error(exc)}") from exc
     if path.suffix != ".gz":
         if raw.startswith(_GZIP_MAGIC):
             raise MnistFileError(
@@ -74,6 +77,14 @@ def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
         raise MnistFileError(
             f"{path}: gzip data is truncated or corrupt ({exc}); re-download the file."
         ) from exc
+
+
+def _describe_read_error(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder; the MNIST file of that name must be a file."
+    if isinstance(exc, PermissionError):
+        return "permission denied; make it readable (chmod a+r) or run as its owner."
+    return f"{exc.strerror or exc}."
 
 
 def parse_idx_images(

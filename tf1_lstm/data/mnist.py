@@ -13,6 +13,9 @@ Where the data comes from:
    ``allow_subset=False``, turns this fallback into an error; ``TF1_LSTM_MNIST=subset``
    uses the subset even when the files are there (tests and CI: same data everywhere).
 3. If only some of the four are there, an error naming the missing ones.
+
+``train_dir`` must be a folder: a file (say ``MNIST_data/train-images-idx3-ubyte.gz``) is an
+error naming the folder to pass instead.
 """
 
 from __future__ import annotations
@@ -219,6 +222,7 @@ def read_data_sets(
         return Datasets(*(DataSet([], [], **fake) for _ in range(3)))
     _image_dtype(dtype)  # fail on a bad dtype before reading anything
     train_dir = Path(train_dir)
+    _check_not_a_file(train_dir)
     paths = {name: _find_file(train_dir, name) for name in MNIST_FILES}
     missing = [name for name, path in paths.items() if path is None]
     forced_subset = allow_subset is not False and _env_setting() == "subset"
@@ -287,11 +291,26 @@ def _image_dtype(dtype: Any) -> type[np.generic]:
     return resolved
 
 
+def _check_not_a_file(train_dir: Path) -> None:
+    """``read_data_sets("MNIST_data/train-images-idx3-ubyte.gz")`` would find no files in it."""
+    if train_dir.is_file():
+        raise MnistFileError(
+            f"'{train_dir}' is a file, not a folder: read_data_sets takes the folder that"
+            f" holds the four MNIST files; pass its folder, '{train_dir.parent}'."
+        )
+
+
 def _find_file(train_dir: Path, gz_name: str) -> Path | None:
-    """The .gz file if present, else its un-gzipped twin, else None."""
-    for candidate in (train_dir / gz_name, train_dir / gz_name.removesuffix(".gz")):
-        if candidate.is_file():
-            return candidate
+    """The .gz file if present, else its un-gzipped twin, else None.
+
+    A file of either name wins over a folder (or other non-file); a non-file is returned
+    only when nothing else is there, so that reading it names the fault.
+    """
+    candidates = (train_dir / gz_name, train_dir / gz_name.removesuffix(".gz"))
+    for is_there in (Path.is_file, Path.exists):
+        for candidate in candidates:
+            if is_there(candidate):
+                return candidate
     return None
 
 
