@@ -103,7 +103,8 @@ def _disable_v2_behavior(tf_module) -> None:
         ) from None
 
 
-_DEPRECATION_MESSAGES = r".*(is deprecated|deprecated and will be removed|will be replaced by).*"
+_DEPRECATION_MESSAGES = (r".*(is deprecated|deprecated and will be removed|will be replaced by"
+                         r"|will be removed in a future version).*")
 
 
 def set_verbose(on: bool) -> None:

@@ -6,6 +6,9 @@ an uncaught exception prints a traceback (of the script's own frames) and exits 
 Different on purpose: before the script runs, the TF1 bootstrap and the import shim are in
 place (``tf1_lstm.compat``, ``tf1_lstm.legacy.shim``), and an error of ours (a contrib name we
 do not provide, a bad MNIST file) is printed as the script's line plus one clear message.
+A TensorFlow error caused by a TF1 idiom TF 2.21 rejects (``MultiRNNCell([cell] * n)``,
+``tf.concat(1, [a, b])``) keeps Python's report, followed by one ``tf1-lstm: hint:`` line
+(``tf1_lstm.legacy.hints``).
 """
 
 from __future__ import annotations
@@ -69,15 +72,17 @@ def _explain_import_error(error: ImportError) -> str | None:
     return None
 
 
-def _report(error: BaseException, script: Path) -> None:
+def _report(error: BaseException, script: Path, hint: str | None) -> None:
     frames = _script_frames(error, script)
     message = str(error) if isinstance(error, Tf1LstmError) else None
-    if isinstance(error, ImportError):
+    if message is None and isinstance(error, ImportError):
         message = _explain_import_error(error)
     if message is None:  # not ours: Python's own report, minus the runner's frames
         print("Traceback (most recent call last):", file=sys.stderr)
         print("".join(traceback.format_list(frames)), end="", file=sys.stderr)
         print("".join(traceback.format_exception_only(error)), end="", file=sys.stderr)
+        if hint is not None:
+            print(f"tf1-lstm: hint: {hint}", file=sys.stderr)
         return
     if frames:
         where = frames[-1]
@@ -98,9 +103,11 @@ def _exit_code(stop: SystemExit) -> int:
 def run_script(script: str, args: list[str]) -> int:
     """Run ``script`` with ``args`` under the TF1 shim; return its exit code."""
     path = _check_script(script)
-    from tf1_lstm.legacy import shim  # imports TensorFlow: only once the script is known good
+    # These import TensorFlow: only once the script is known good.
+    from tf1_lstm.legacy import hints, shim
 
     shim.install()
+    hints.keep_tensorflow_frames()
     sys.argv = [script, *args]
     sys.path[0] = str(path.resolve().parent)
     try:
@@ -110,7 +117,7 @@ def run_script(script: str, args: list[str]) -> int:
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: BLE001 - report it as `python SCRIPT` would
-        _report(error, path)
+        _report(error, path, hints.hint_for(error))
         return 1
     finally:
         sys.stdout.flush()

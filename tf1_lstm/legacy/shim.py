@@ -9,6 +9,8 @@ After ``install()``:
     from tensorflow.examples.tutorials.mnist import input_data -> tf1_lstm.data.mnist
     import input_data                                -> tf1_lstm.data.mnist, unless the script
                                                         has its own input_data.py on sys.path
+    import keras, from keras.layers import LSTM      -> tf_keras's TF1 API (Keras 2), see
+                                                        tf1_lstm.legacy.keras2
 
 ``sys.modules["tensorflow"]`` is replaced by the facade. TensorFlow's own modules are already
 imported by then and keep the real package; the facade's ``__path__`` is the real one, so
@@ -25,7 +27,7 @@ import types
 import tf1_lstm.compat  # noqa: F401 - the TF1 bootstrap must run before anything below
 from tf1_lstm.data import mnist as input_data
 from tf1_lstm.errors import Tf1LstmError
-from tf1_lstm.legacy import contrib_rnn
+from tf1_lstm.legacy import contrib_rnn, keras2
 
 
 class ContribModuleError(Tf1LstmError, AttributeError):
@@ -139,4 +141,5 @@ def install() -> types.ModuleType:
     sys.modules["tensorflow"] = facade
     if not any(isinstance(finder, _BareInputDataFinder) for finder in sys.meta_path):
         sys.meta_path.append(_BareInputDataFinder())
+    keras2.install()
     return facade
