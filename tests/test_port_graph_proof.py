@@ -16,9 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_port_proof import CASES as PROOF_CASES
+from test_port_proof import build_and_save
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.port import command, model_facts
+from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.errors import (
     BadPortOption,
     CheckpointUnreadable,
@@ -28,6 +31,8 @@ from tf1_lstm.port.errors import (
     UnportedVariable,
 )
 from tf1_lstm.port.graph_facts import read_graph_facts
+from tf1_lstm.port.graph_proof import locate, run_graph, unported_on_path
+from tf1_lstm.port.model_facts import resolve_model
 from tf1_lstm.port.tf1_rnn import find_rnn
 
 TORCH_INSTALLED = command.importlib.util.find_spec("torch") is not None
@@ -166,8 +171,6 @@ def test_a_weight_tied_stack_is_ported_as_three_layers_of_one_cell(saved, tmp_pa
 
 def test_the_checkpoint_alone_shows_one_layer_for_a_tied_stack(saved):
     # why the graph is needed: the checkpoint holds one cell_0 and nothing else
-    from tf1_lstm.port.checkpoint import open_checkpoint
-
     found = open_checkpoint(saved["tied_dynamic"])
     assert len(find_rnn(found.shapes, found.read).layers) == 1
 
@@ -191,8 +194,6 @@ def test_fed_placeholder_makes_the_dropout_graph_provable(saved, tmp_path):
 
 
 def test_each_layer_gets_its_own_forget_bias_from_the_graph(saved):
-    from tf1_lstm.port.checkpoint import open_checkpoint
-
     prefix = saved["two_forget_biases"]
     found = open_checkpoint(prefix)
     model = find_rnn(found.shapes, found.read)
@@ -238,3 +239,31 @@ def test_a_truncated_data_file_is_one_clear_error(saved, tmp_path):
     with pytest.raises(CheckpointUnreadable, match="truncated"):
         port(prefix, tmp_path / "m.keras", target="keras")
     assert not (tmp_path / "m.keras").exists()
+
+
+@pytest.mark.parametrize("name", [name for name in PROOF_CASES
+                                  if PROOF_CASES[name].head != "none"])
+def test_the_graph_read_back_gives_the_saved_programs_own_logits(name, tmp_path):
+    # Every structure the port takes (static/dynamic, stacks, peepholes, GRU, mixed and uneven
+    # stacks, each head style): facts from the .meta, then the restored graph fed on the RNN's
+    # input must give the logits the program computed when it was saved.
+    prefix, x, original = build_and_save(PROOF_CASES[name], tmp_path, seed=3)
+    found = open_checkpoint(prefix)
+    resolved = resolve_model(find_rnn(found.shapes, found.read), Path(prefix), None)
+    assert [layer.forget_bias for layer in resolved.model.layers
+            if layer.kind in ("lstm", "peephole")] == [
+        PROOF_CASES[name].forget_bias for layer in resolved.model.layers
+        if layer.kind in ("lstm", "peephole")]
+    run = locate(resolved.facts, resolved.model)
+    assert run.proof_shape(9, 9, x.shape[2])[1:] == x.shape[1:]  # the graph fixes T
+    logits = run_graph(resolved.facts, run, Path(prefix), x, {})
+    np.testing.assert_allclose(logits, original["logits"], atol=1e-5)
+    assert unported_on_path(run, resolved.model, found.shapes) == []
+
+
+def test_a_model_without_a_head_has_no_logits_to_prove_against(tmp_path):
+    prefix, _, _ = build_and_save(PROOF_CASES["basic_rnn_1_no_head"], tmp_path, seed=3)
+    found = open_checkpoint(prefix)
+    resolved = resolve_model(find_rnn(found.shapes, found.read), Path(prefix), None)
+    with pytest.raises(GraphProofImpossible, match="no dense head"):
+        locate(resolved.facts, resolved.model)
