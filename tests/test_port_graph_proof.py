@@ -31,7 +31,7 @@ from tf1_lstm.port.errors import (
     UnportedVariable,
 )
 from tf1_lstm.port.graph_facts import read_graph_facts
-from tf1_lstm.port.graph_proof import locate, run_graph, unported_on_path
+from tf1_lstm.port.graph_proof import locate, model_reads, run_graph, unported_on_path
 from tf1_lstm.port.model_facts import resolve_model
 from tf1_lstm.port.tf1_rnn import find_rnn
 
@@ -258,7 +258,7 @@ def test_the_graph_read_back_gives_the_saved_programs_own_logits(name, tmp_path)
     assert run.proof_shape(9, 9, x.shape[2])[1:] == x.shape[1:]  # the graph fixes T
     logits = run_graph(resolved.facts, run, Path(prefix), x, {})
     np.testing.assert_allclose(logits, original["logits"], atol=1e-5)
-    assert unported_on_path(run, resolved.model, found.shapes) == []
+    assert unported_on_path(model_reads(resolved.facts, run), resolved.model, found.shapes) == []
 
 
 def test_a_model_without_a_head_has_no_logits_to_prove_against(tmp_path):
@@ -267,3 +267,36 @@ def test_a_model_without_a_head_has_no_logits_to_prove_against(tmp_path):
     resolved = resolve_model(find_rnn(found.shapes, found.read), Path(prefix), None)
     with pytest.raises(GraphProofImpossible, match="no dense head"):
         locate(resolved.facts, resolved.model)
+
+
+def test_an_embedding_is_refused_even_when_porting_the_rnn_alone(saved, tmp_path):
+    with pytest.raises(UnportedVariable, match=r"the RNN's outputs read embedding \[50, 5\]"):
+        port(saved["embedding"], tmp_path / "m.keras", target="keras", dense="none")
+
+
+@needs_torch
+def test_every_checkpoint_variable_is_listed_as_ported_or_not(saved, tmp_path):
+    _, text = port(saved["forget_bias_05"], tmp_path / "m.pt")
+    listing = text.split("variables:")[1].split("read from the checkpoint's graph")[0]
+    found = open_checkpoint(saved["forget_bias_05"])
+    ported = [line for line in listing.splitlines() if line.strip().startswith("ported")]
+    assert len(ported) == 4  # kernel, bias, out_weights, out_bias
+    optimizer = [name for name in found.shapes if "Adam" in name or "_power" in name]
+    assert f"not ported  {len(optimizer)} optimizer variables" in listing
+    for line in ported:
+        assert line.split()[1] in found.shapes
+
+
+def test_without_meta_an_embedding_shaped_variable_is_pointed_out(saved, tmp_path):
+    folder = tmp_path / "no_meta"
+    folder.mkdir()
+    for path in saved["embedding"].parent.glob("model.ckpt.*"):
+        if path.suffix != ".meta":
+            shutil.copy(path, folder)
+    lines: list[str] = []
+    command.port_checkpoint(folder / "model.ckpt", "keras", tmp_path / "m.keras",
+                            echo=lines.append)
+    text = "\n".join(lines)
+    assert "not ported  embedding [50, 5]" in text
+    assert "looks like an embedding [vocabulary, 5] in front of the RNN" in text
+    assert "NOT CHECKED" in text

@@ -96,7 +96,6 @@ def _check_data_files(prefix: Path) -> None:
 def open_checkpoint(path: str | Path) -> Checkpoint:
     """The float variables of the checkpoint at ``path`` (prefix, file or folder)."""
     prefix = resolve_checkpoint(path)
-    _check_data_files(prefix)
     import tensorflow as tf  # here, not above: importing this module must stay cheap
 
     try:
@@ -107,6 +106,7 @@ def open_checkpoint(path: str | Path) -> Checkpoint:
             f"TensorFlow cannot read the checkpoint {prefix} ({first_line}). Its .index or "
             f".data-* file is damaged or incomplete: save it again with "
             f"tf.train.Saver().save.") from None
+    _check_data_files(prefix)  # after the .index is known good: it names what they hold
     dtypes = reader.get_variable_to_dtype_map()
     shapes = {name: tuple(shape) for name, shape in reader.get_variable_to_shape_map().items()
               if dtypes[name].is_floating}  # not global_step and other integer counters

@@ -135,7 +135,7 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     import tf1_lstm.compat  # noqa: F401 - this process becomes the TF1 world (the source)
     from tf1_lstm.port.graph_proof import (
         locate,
-        read_by_logits,
+        model_reads,
         refuse_unported,
         run_graph,
         unported_on_path,
@@ -147,24 +147,25 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     resolved = resolve_model(find_rnn(found.shapes, found.read, scope=scope, dense=dense),
                              found.prefix, forget_bias)
     model = resolved.model
-    run, logits_read = None, None
+    run, reads = None, None
     if resolved.facts is not None:
         try:
             run = locate(resolved.facts, model)
         except GraphProofImpossible as error:
-            resolved.assumed.append(f"the port's output is the graph's (not compared with the "
-                                    f"graph: {error})")
-        else:
-            logits_read = read_by_logits(run)
-    if run is None:
-        resolved.assumed.append("the dense head reads the top layer's last h, and no other "
-                                "variable lies between the input and the logits")
+            resolved.assumed.append(f"the port's output is the graph's; not compared with the "
+                                    f"graph itself: {error}")
+        reads = model_reads(resolved.facts, run)
+    if run is None and model.dense:
+        resolved.assumed.append("the dense head reads the top layer's last h, and nothing "
+                                "else lies between the input and the logits")
     echo(f"read {found.prefix}: RNN stack '{model.stack}'")
-    for line in [*model.describe(), *inventory_lines(model, found.shapes, logits_read)]:
+    read_by_model = reads.variables if reads else None
+    for line in [*model.describe(), *inventory_lines(model, found.shapes, read_by_model)]:
         echo(f"  {line}")
     _echo_facts(resolved, echo)
-    if run is not None:
-        refuse_unported(unported_on_path(run, model, found.shapes), found.shapes, run)
+    if reads is not None:
+        refuse_unported(unported_on_path(reads, model, found.shapes), found.shapes, reads,
+                        resolved.facts.graph)
     refuse_unportable(model, target)
 
     weights = keras_weights(model) if target == "keras" else torch_state_dict(model)

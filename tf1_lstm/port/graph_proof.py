@@ -78,28 +78,41 @@ def locate(facts: GraphFacts, model: Tf1Rnn) -> GraphRun:
     return GraphRun(logits, xs, False, batch, len(xs))
 
 
-def read_by_logits(run: GraphRun) -> set[str]:
-    """The names of every variable the graph's logits read."""
-    return upstream_variables([run.logits])
+@dataclass(frozen=True)
+class ModelReads:
+    """The variables the model's output reads in the graph: the logits', or with no head the
+    RNN's (every application of its cells)."""
+
+    what: str  # "the model's logits (add:0)", "the RNN's outputs"
+    variables: set[str]
 
 
-def unported_on_path(run: GraphRun, model: Tf1Rnn, checkpoint: Mapping[str, object]) -> list[str]:
-    """Checkpoint variables the logits read that the port leaves out (an embedding, ...)."""
-    return sorted((read_by_logits(run) & set(checkpoint)) - model.ported_variables)
+def model_reads(facts: GraphFacts, run: GraphRun | None) -> ModelReads:
+    if run is not None:
+        return ModelReads(f"the model's logits ({run.logits.name})",
+                          upstream_variables([run.logits]))
+    outputs = [output for a in facts.applications for output in a.op.outputs]
+    return ModelReads("the RNN's outputs", upstream_variables(outputs))
+
+
+def unported_on_path(reads: ModelReads, model: Tf1Rnn,
+                     checkpoint: Mapping[str, object]) -> list[str]:
+    """Checkpoint variables the model reads that the port leaves out (an embedding, ...)."""
+    return sorted((reads.variables & set(checkpoint)) - model.ported_variables)
 
 
 def refuse_unported(names: list[str], shapes: Mapping[str, tuple[int, ...]],
-                    run: GraphRun) -> None:
+                    reads: ModelReads, graph: tf.Graph) -> None:
     """UnportedVariable naming each variable on the path the port would drop."""
     if not names:
         return
     listing = ", ".join(f"{name} {list(shapes[name])}" for name in names)
-    embeddings = [name for name in names if _feeds_gather(name, run)]
+    embeddings = [name for name in names if _feeds_gather(name, graph)]
     hint = (f" {', '.join(embeddings)} is an embedding (tf.nn.embedding_lookup) in front of the "
             f"RNN: tf1-lstm does not port embeddings yet." if embeddings else "")
     raise UnportedVariable(
-        f"the model's logits ({run.logits.name}) read {listing}, which the port does not "
-        f"carry over: the ported model would compute something else.{hint} Nothing was written.")
+        f"{reads.what} read {listing}, which the port does not carry over: the ported "
+        f"model would compute something else.{hint} Nothing was written.")
 
 
 def run_graph(facts: GraphFacts, run: GraphRun, prefix: Path, x: np.ndarray,
@@ -193,9 +206,8 @@ def _scattered_input(read: tf.Tensor) -> tf.Tensor:
     raise GraphProofImpossible(f"cannot find what fills the TensorArray {handle.name}")
 
 
-def _feeds_gather(name: str, run: GraphRun) -> bool:
+def _feeds_gather(name: str, graph: tf.Graph) -> bool:
     """Whether the variable ``name`` is read by a gather (an embedding lookup)."""
-    graph = run.logits.graph
     variable = find_variable(graph, name)
     return variable is not None and any(op.type.startswith(("Gather", "ResourceGather"))
                                         for op in readers(variable))

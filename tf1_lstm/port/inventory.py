@@ -5,9 +5,9 @@ in front of the RNN, a second dense layer). So the command lists them all::
 
     ported      rnn/basic_lstm_cell/kernel [156, 512]   layer 0 kernel
     not ported  rnn/basic_lstm_cell/kernel/Adam ...     optimizer state (14 variables)
-    not ported  other/w [3, 3]                          the logits do not read it (.meta)
+    not ported  other/w [3, 3]                          the output does not read it (.meta)
 
-With the ``.meta`` graph the "not ported" variables are the ones the model's logits do not
+With the ``.meta`` graph the "not ported" variables are the ones the model's output does not
 read (a variable they do read stops the port: ``graph_proof.refuse_unported``). Without it
 nobody can tell, and the listing says so, pointing at variables shaped like an embedding.
 """
@@ -42,8 +42,8 @@ def is_optimizer_state(name: str, shapes: Mapping[str, object]) -> bool:
 
 
 def inventory_lines(model: Tf1Rnn, shapes: Mapping[str, tuple[int, ...]],
-                    read_by_logits: set[str] | None) -> list[str]:
-    """The listing; ``read_by_logits`` is None when there is no graph to tell."""
+                    read_by_model: set[str] | None) -> list[str]:
+    """The listing; ``read_by_model`` is None when there is no graph to tell."""
     ported = roles(model)
     lines = [f"  ported      {name} {list(shapes[name])}  -> {role}"
              for name, role in sorted(ported.items()) if name in shapes]
@@ -52,9 +52,9 @@ def inventory_lines(model: Tf1Rnn, shapes: Mapping[str, tuple[int, ...]],
         lines.append(f"  not ported  {len(optimizer)} optimizer variables ({optimizer[0]}, ...): "
                      f"training state, not part of the model")
     for name in sorted(set(shapes) - set(ported) - set(optimizer)):
-        if read_by_logits is not None:
-            why = ("the logits read it: see below" if name in read_by_logits
-                   else "the model's logits do not read it (checked in the .meta graph)")
+        if read_by_model is not None:
+            why = ("the model reads it: see below" if name in read_by_model
+                   else "the model's output does not read it (checked in the .meta graph)")
         else:
             why = "no .meta graph: whether the model uses it cannot be checked"
             if _looks_like_embedding(shapes[name], model.input_size):
