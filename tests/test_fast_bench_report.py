@@ -33,7 +33,7 @@ from tf1_lstm.bench.report import (
     rows_from,
     to_json,
 )
-from tf1_lstm.bench.runner import Outcome, world_env
+from tf1_lstm.bench.runner import Outcome
 
 
 def paths_outcome(path: str, train_ms: list[float], infer_ms: list[float], model="002",
@@ -143,10 +143,8 @@ def test_plan_runs_every_path_on_both_models_and_skips_torch_when_missing():
     assert len(quick) < len(jobs)
 
 
-def test_thread_settings_and_worlds_environments():
+def test_thread_settings():
     assert thread_settings(TUNED, 2) == (1, 2) and thread_settings(DEFAULT, 2) == (0, 0)
-    assert world_env("tf1")["TF_USE_LEGACY_KERAS"] == "1"
-    assert "TF_USE_LEGACY_KERAS" not in world_env("keras")  # Keras 3 needs it unset
 
 
 def test_busy_share_is_other_processes_cpu_time_over_capacity():

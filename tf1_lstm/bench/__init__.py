@@ -8,7 +8,7 @@ to static_rnn and PyTorch, GFLOP/s and the fraction of a matmul ceiling measured
 same run. Then graph construction and first-step time at T = 28, 100, 500.
 
     jobs.py       the models, paths and jobs, as data     timing.py   warm-up, timed blocks
-    runner.py     one process per job, one after another  worker.py   the process's entry
+    runner.py     one process per job (tf1_lstm.worlds), one after another
     tf1_graphs.py the TF1-world graphs (and the ceiling)  machine.py  CPU, versions, busyness
     keras_model.py / torch_model.py  the TF2 worlds       report.py   ratios, table, JSON
     command.py    add_arguments, main

@@ -1,7 +1,7 @@
 """What ``tf1-lstm bench`` measures, as data: the two models, the paths, the jobs.
 
 Imports no framework: the command plans the jobs here, and each job runs in a fresh process
-(``tf1_lstm.bench.worker``) in its own world (TF1 graph mode, Keras 3, or PyTorch).
+(a ``tf1_lstm.worlds`` task) in its own world (TF1 graph mode, Keras 3, or PyTorch).
 
 FLOPs are those of the LSTM matmuls, which dominate: per layer and forward pass
 2 * B * T * (I + H) * 4H (the [B, I + H] @ [I + H, 4H] product of every step); a training

@@ -17,6 +17,8 @@ import numpy as np
 from tf1_lstm.bench.jobs import INFER, INFERENCE_BATCH, MODELS, TRAIN, thread_settings
 from tf1_lstm.bench.timing import time_blocks
 
+WORLD = "tf2"  # a tf1_lstm.worlds task: never loads the TF1 bootstrap
+
 
 def run_paths(job: dict) -> dict:
     import tensorflow as tf
@@ -52,3 +54,8 @@ def run_paths(job: dict) -> dict:
     return {TRAIN: {"batch": spec.batch, "seconds": train},
             INFER: {"batch": INFERENCE_BATCH, "seconds": infer},
             "notes": {"keras": keras.__version__, "jit_compile": str(model.jit_compile)}}
+
+
+def run_task(job: dict, arrays: dict) -> tuple[dict, dict]:
+    """``tf1_lstm.worlds``' entry point: one bench job."""
+    return run_paths(job), {}

@@ -10,7 +10,7 @@ Every path gets the same graph around its LSTM, the document's (see tf1_lstm.mod
 and only the LSTM differs (``top_layer_h``). A training step is ``sess.run(train_op)`` with a
 feed of batch B; inference is ``sess.run(logits)`` with a batch of 1024 on the same graph
 (its placeholders have an unknown batch), so only the forward ops run.
-Imported only inside a worker process of the TF1 world.
+Run only as a task of ``tf1_lstm.worlds`` in a process of the TF1 world (``run_task``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from tf1_lstm.bench.jobs import INFER, INFERENCE_BATCH, MODELS, TRAIN, ModelSpec
 from tf1_lstm.bench.timing import time_blocks
 from tf1_lstm.cells import HandLSTMCell, stacked_whole_sequence
 from tf1_lstm.compat import rnn, tf
+
+WORLD = "tf1"  # a tf1_lstm.worlds task: graph mode, the v1 cells
 
 
 @dataclass
@@ -183,6 +185,12 @@ def run_ceiling(job: dict) -> dict:
         # The best of many: one quiet moment is enough to see what the cores can do.
         best = min(_timed(lambda: sess.run(product.op)) for _ in range(20))
     return {"size": size, "seconds": best, "gflops": 2.0 * size**3 / best / 1e9}
+
+
+def run_task(job: dict, arrays: dict) -> tuple[dict, dict]:
+    """``tf1_lstm.worlds``' entry point: one bench job of kind ceiling, paths or construction."""
+    run = {"ceiling": run_ceiling, "paths": run_paths, "construction": run_construction}
+    return run[job["kind"]](job), {}
 
 
 def _timed(step) -> float:

@@ -13,6 +13,8 @@ import numpy as np
 from tf1_lstm.bench.jobs import INFER, INFERENCE_BATCH, MODELS, TRAIN
 from tf1_lstm.bench.timing import time_blocks
 
+WORLD = "tf2"  # a tf1_lstm.worlds task: never loads the TF1 bootstrap
+
 
 def run_paths(job: dict) -> dict:
     import torch
@@ -59,3 +61,8 @@ def run_paths(job: dict) -> dict:
     return {TRAIN: {"batch": spec.batch, "seconds": train},
             INFER: {"batch": INFERENCE_BATCH, "seconds": infer},
             "notes": {"torch": torch.__version__, "threads": torch.get_num_threads()}}
+
+
+def run_task(job: dict, arrays: dict) -> tuple[dict, dict]:
+    """``tf1_lstm.worlds``' entry point: one bench job."""
+    return run_paths(job), {}

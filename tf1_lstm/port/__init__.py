@@ -12,8 +12,7 @@ One concept a module, in the order the data flows through ``tf1-lstm port``:
     inventory.py       every checkpoint variable: ported, or why not
     refusals.py        what a target cannot represent exactly, refused with the alternative
     layouts.py         gate order, forget_bias folded, kernels split, transposed (pure NumPy)
-    worlds.py          the one boundary: a TF2-world subprocess, data as .npz
-    target_worker.py   that subprocess' entry point
+    worlds.py          the port's side of the one bridge (tf1_lstm.worlds): its TF2-world target
     keras_target.py    Keras 3 model: build, write (.keras / .weights.h5), reload, run
     keras_peephole.py  TF1's peephole LSTMCell as a Keras 3 cell
     torch_target.py    PortedRnn (nn.LSTM / nn.RNN + nn.Linear): state_dict, reload, run

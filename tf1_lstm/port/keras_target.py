@@ -20,6 +20,9 @@ import numpy as np
 
 from tf1_lstm.port.keras_peephole import PeepholeLSTMCell
 from tf1_lstm.port.layouts import keras_layer_name
+from tf1_lstm.port.worlds import run_target_jobs
+
+WORLD = "tf2"  # run by tf1_lstm.worlds in a process that never loads the TF1 bootstrap
 
 
 def build_keras_model(architecture: dict) -> keras.Model:
@@ -92,3 +95,8 @@ def run(model: keras.Model, architecture: dict, x: np.ndarray) -> dict[str, np.n
     result["outputs"] = seq
     result["logits" if architecture["classes"] else "outputs"] = model(x)  # what users call
     return {name: keras.ops.convert_to_numpy(value) for name, value in result.items()}
+
+
+def run_task(request: dict, arrays: dict[str, np.ndarray]) -> tuple[dict, dict[str, np.ndarray]]:
+    """``tf1_lstm.worlds``' entry point: the port's jobs (``tf1_lstm.port.worlds``)."""
+    return run_target_jobs(write_and_run, request, arrays)

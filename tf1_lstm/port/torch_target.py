@@ -16,6 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from tf1_lstm.port.errors import TorchMissing
+from tf1_lstm.port.worlds import run_target_jobs
+
+WORLD = "tf2"  # run by tf1_lstm.worlds in a process that never loads the TF1 bootstrap
 
 try:
     import torch
@@ -78,3 +81,8 @@ def run(model: PortedRnn, architecture: dict, x: np.ndarray) -> dict[str, np.nda
             result[f"state_{k}_c"] = c_n[k]
     result["logits" if architecture["classes"] else "outputs"] = model(x_t)  # what users call
     return {name: value.numpy() for name, value in result.items()}
+
+
+def run_task(request: dict, arrays: dict[str, np.ndarray]) -> tuple[dict, dict[str, np.ndarray]]:
+    """``tf1_lstm.worlds``' entry point: the port's jobs (``tf1_lstm.port.worlds``)."""
+    return run_target_jobs(write_and_run, request, arrays)

@@ -1,42 +1,38 @@
-"""The one place the port crosses from the TF1 world into the TF2 world.
+"""The port's crossing into the TF2 world: its Keras 3 / PyTorch target, run in a new process.
 
-Keras 3 and TF1 graph mode (``tf1_lstm.compat``) cannot share a process, and PyTorch is
-kept apart too. So the caller (the ``tf1-lstm port`` command, or a test, in the TF1 world)
-hands the target's work to a fresh interpreter and only plain data crosses::
+Keras 3 and TF1 graph mode (``tf1_lstm.compat``) cannot share a process, and PyTorch is kept
+apart too. So the caller (the ``tf1-lstm port`` command, or a test, in the TF1 world) hands
+the target's work to ``tf1_lstm.worlds``, the one bridge, and only plain data crosses::
 
-    caller (TF1 world)                         python -m tf1_lstm.port.target_worker
-    ------------------                         ---------------------------------------
-    jobs.json  architecture, paths      --->   build Keras 3 / PyTorch model
-    job0_weights.npz  target layout     --->   fill, write job.path, load it back
-    job0_x.npy  random input [B, T, I]  --->   run
-    job0_result.npz  outputs, states    <---   (named as the TF1 source names them)
-    error.json  a PortError, re-raised  <---
+    caller (TF1 world)                         keras_target / torch_target .run_task (TF2)
+    ------------------                         -------------------------------------------
+    jobs: architecture, path             --->  build Keras 3 / PyTorch model
+    arrays "k/weights/NAME" (target layout) -> fill, write job.path, load it back
+    arrays "k/x"  random input [B, T, I] --->  run
+    arrays "k/outputs", "k/state_0_c", ... <--  (named as the TF1 source names them)
+    a PortError, re-raised here          <---
 
 ``TargetWorld`` starts the process at once and ``results()`` waits, so the caller runs the
 TF1 source meanwhile: on two cores the two worlds' TensorFlow imports overlap::
 
     with TargetWorld("keras", [TargetJob(architecture, weights, x, path)]) as world:
-        source = run_source(model, forget_bias, x)      # TF1, in this process
+        source = run_source(model, x)                   # TF1, in this process
         (target,) = world.results()
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-import tf1_lstm
 from tf1_lstm.port import errors
 from tf1_lstm.port.errors import TargetWorldFailed
+from tf1_lstm.worlds import WorldProcess
 
-WORKER = "tf1_lstm.port.target_worker"
+TARGET_TASKS = {"keras": "tf1_lstm.port.keras_target", "torch": "tf1_lstm.port.torch_target"}
 
 
 @dataclass(frozen=True)
@@ -49,63 +45,57 @@ class TargetJob:
     path: Path  # the file the target writes (the command gives a staged temporary file)
 
 
-def target_world_env() -> dict[str, str]:
-    """A clean TF2 world: no legacy-Keras flag, the TensorFlow backend, quiet C++ logs."""
-    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
-    env["KERAS_BACKEND"] = "tensorflow"
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    package_root = str(Path(tf1_lstm.__file__).resolve().parents[1])  # works uninstalled too
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    return env
-
-
 class TargetWorld:
     """A running target-world process doing ``jobs`` for ``target`` ("keras" or "torch")."""
 
     def __init__(self, target: str, jobs: list[TargetJob]) -> None:
-        self.target = target
-        self._folder = tempfile.TemporaryDirectory(prefix="tf1-lstm-port-")
-        folder = Path(self._folder.name)
-        self._results = [folder / f"job{n}_result.npz" for n in range(len(jobs))]
-        self._error = folder / "error.json"
-        manifest = {"target": target, "error": str(self._error), "jobs": []}
-        for n, job in enumerate(jobs):
-            np.savez(folder / f"job{n}_weights.npz", **job.weights)
-            np.save(folder / f"job{n}_x.npy", np.asarray(job.x, np.float32))
-            manifest["jobs"].append({
-                "architecture": job.architecture, "path": str(Path(job.path).resolve()),
-                "weights": str(folder / f"job{n}_weights.npz"),
-                "x": str(folder / f"job{n}_x.npy"), "result": str(self._results[n])})
-        (folder / "jobs.json").write_text(json.dumps(manifest))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", WORKER, str(folder / "jobs.json")], env=target_world_env(),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.target, self._count = target, len(jobs)
+        request = {"jobs": [{"architecture": job.architecture,
+                             "path": str(Path(job.path).resolve())} for job in jobs]}
+        arrays = {}
+        for k, job in enumerate(jobs):
+            arrays[f"{k}/x"] = np.asarray(job.x, np.float32)
+            arrays |= {f"{k}/weights/{name}": value for name, value in job.weights.items()}
+        self._process = WorldProcess("tf2", TARGET_TASKS[target], request, arrays)
 
     def results(self, timeout: float = 900) -> list[dict[str, np.ndarray]]:
         """Wait for the process; each job's named outputs, or its error re-raised here."""
-        stdout, stderr = self._process.communicate(timeout=timeout)
-        if self._error.exists():
-            error = json.loads(self._error.read_text())
-            raise getattr(errors, error["type"], errors.PortError)(error["message"])
-        if self._process.returncode != 0:
+        done = self._process.result(timeout)
+        if not done.ok and done.error_module == errors.__name__:
+            raise getattr(errors, done.error_type, errors.PortError)(done.error)
+        if not done.ok:
             raise TargetWorldFailed(
-                f"the {self.target} process failed (exit {self._process.returncode}); this is "
-                f"a bug in tf1-lstm. Its output:\n{stdout[-2000:]}{stderr[-6000:]}")
-        results = []
-        for path in self._results:
-            with np.load(path) as result:
-                results.append(dict(result))
-        return results
+                f"the {self.target} process failed ({done.error_type or 'no result'}: "
+                f"{done.error}); this is a bug in tf1-lstm. Its output:\n"
+                f"{done.stdout[-2000:]}{done.stderr[-6000:]}")
+        return [_job_arrays(done.arrays, f"{k}/") for k in range(self._count)]
 
     def close(self) -> None:
         """Stop the process if it still runs (the caller failed first) and remove the files."""
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.communicate()
-        self._folder.cleanup()
+        self._process.close()
 
     def __enter__(self) -> TargetWorld:
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+WriteAndRun = Callable[[dict, dict[str, np.ndarray], np.ndarray, Path], dict[str, np.ndarray]]
+
+
+def run_target_jobs(write_and_run: WriteAndRun, request: dict, arrays: dict[str, np.ndarray]
+                    ) -> tuple[dict, dict[str, np.ndarray]]:
+    """The target process' side: each job written, read back and run by ``write_and_run``."""
+    results = {}
+    for k, job in enumerate(request["jobs"]):
+        outputs = write_and_run(job["architecture"], _job_arrays(arrays, f"{k}/weights/"),
+                                arrays[f"{k}/x"], Path(job["path"]))
+        results |= {f"{k}/{name}": value for name, value in outputs.items()}
+    return {}, results
+
+
+def _job_arrays(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """The arrays under ``prefix`` ("0/weights/"), named without it."""
+    return {name.removeprefix(prefix): value for name, value in arrays.items()
+            if name.startswith(prefix)}
