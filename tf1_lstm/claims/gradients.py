@@ -18,32 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from tf1_lstm.claims.figures import (
-    CELL_COLORS,
-    CELL_NAMES,
-    QUICK_VERDICT,
-    pyplot,
-    save,
-    verdict_title,
-)
+from tf1_lstm.cells.kinds import cell_kind
+from tf1_lstm.claims.figures import QUICK_VERDICT, pyplot, save, verdict_title
 from tf1_lstm.claims.long_dependency import LONG_LAG, UNITS
 from tf1_lstm.claims.verdict import ClaimResult, Verdict, holds_if, scientific
 
 PLOT = "gradient_norms.png"
 VANISHED = 1e-3  # first-step gradient below 1/1000 of the last step's: it has vanished
-
-
-def gradient_norms_per_step(session, model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """||d loss / d x_t|| for each step t, over the batch and the inputs: shape [T]."""
-    from tf1_lstm.compat import tf
-
-    graph = model.loss.graph
-    gradient = graph.get_collection("claims_input_gradient")
-    if not gradient:  # build once per graph: tf.gradients adds ops every time it is called
-        gradient = tf.gradients(model.loss, model.x)
-        graph.add_to_collection("claims_input_gradient", gradient[0])
-    values = session.run(gradient[0], {model.x: x, model.y: y})  # [B, T, I]
-    return np.sqrt(np.sum(np.square(values.astype(np.float64)), axis=(0, 2)))
 
 
 def first_to_last(norms: np.ndarray) -> float:
@@ -100,9 +81,9 @@ def plot_gradient_norms(lstm, rnn, claims: list[ClaimResult], path: Path) -> Pat
     figure, panels = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True)
     for axes, when in zip(panels, ("initial", "trained"), strict=True):
         for run in (rnn, lstm):
-            norms = getattr(run, f"gradient_norms_{when}")
-            axes.semilogy(steps, norms, color=CELL_COLORS[run.cell], marker=".",
-                          label=f"{CELL_NAMES[run.cell]}: step 1 gets {first_to_last(norms):.1e}"
+            norms, kind = getattr(run, f"gradient_norms_{when}"), cell_kind(run.cell)
+            axes.semilogy(steps, norms, color=kind.color, marker=".",
+                          label=f"{kind.display_name}: step 1 gets {first_to_last(norms):.1e}"
                                 f" of step {T}'s")
         axes.set_xlabel(f"time step t of the input (1 = first, holds the answer; {T} = last)")
         axes.legend(fontsize=8.5, loc="lower right" if when == "initial" else "upper center")

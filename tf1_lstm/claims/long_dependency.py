@@ -94,10 +94,22 @@ class TaskRun:
         return float(np.mean([a for lag, a in self.lag_accuracy.items() if lag >= LONG_LAG]))
 
 
+def gradient_norms_per_step(session, model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """||d loss / d x_t|| for each step t, over the batch and the inputs: shape [T]."""
+    from tf1_lstm.compat import tf
+
+    graph = model.loss.graph
+    gradient = graph.get_collection("claims_input_gradient")
+    if not gradient:  # build once per graph: tf.gradients adds ops every time it is called
+        gradient = tf.gradients(model.loss, model.x)
+        graph.add_to_collection("claims_input_gradient", gradient[0])
+    values = session.run(gradient[0], {model.x: x, model.y: y})  # [B, T, I]
+    return np.sqrt(np.sum(np.square(values.astype(np.float64)), axis=(0, 2)))
+
+
 def train_on_task(cell: str, time_steps: int = TIME_STEPS, steps: int = TRAIN_STEPS,
                   seed: int = 0, run_dir: Path | None = None, units: int = UNITS) -> TaskRun:
     """Train one cell on the task; measure accuracy per lag and gradient norms per step."""
-    from tf1_lstm.claims.gradients import gradient_norms_per_step
     from tf1_lstm.compat import reset_graph, tf
     from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
     from tf1_lstm.train import evaluate, open_summary_writer, train
