@@ -103,8 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "built-in cells restored from one checkpoint vs a float64 NumPy reference, "
                     "over shapes, forget_bias, sequence_length, stacking, static/dynamic and "
                     "dtype; finite-difference gradient checks; document 003's hand trace. "
-                    "Prints a table and exits 1 on any failure. The full matrix takes about "
-                    "6 minutes on 2 cores; --quick covers every axis in about 1 minute.")
+                    "Prints a table and exits 1 on any failure; --quick covers every axis "
+                    "with fewer cases (measured times: README).")
 
     _add_command_module(
         commands, "claims", claims_command,
@@ -113,16 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
                     "outputs/states, batching, the hand trace, accuracy, LSTM vs simple RNN vs "
                     "GRU, vanishing gradients), print a table (document, claim, what we "
                     "measured, verdict) and write claims.md, claims.json and PNG plots into "
-                    "--out. About 80 s on 2 cores; --quick about 20 s.")
+                    "--out (measured times: README).")
 
     _add_command_module(
         commands, "port", port_command,
         help="convert a TF1 LSTM/GRU checkpoint to Keras 3 or PyTorch, proven equal",
         description="Read a TF1 checkpoint (BasicLSTMCell / LSTMCell / GRUCell / BasicRNNCell, one "
-                    "or a MultiRNNCell stack, plus a dense head), write a Keras 3 model or a "
-                    "PyTorch state_dict, run the TF1 cells and the written file on the same random "
-                    "input and print max |diff| of outputs and final states. Mappings the target "
-                    "cannot hold exactly are refused with the reason and the exact alternative.")
+                    "or a MultiRNNCell stack, plus a dense head) and the .meta graph beside it "
+                    "(forget_bias, weight-shared layers, what the logits read), write a Keras 3 "
+                    "model or a PyTorch state_dict, and prove it on the same random input: "
+                    "against the checkpoint's own graph restored, and against the TF1 cells "
+                    "rebuilt, printing max |diff| of logits, outputs and final states. What the "
+                    "target cannot hold exactly is refused with the reason and the exact "
+                    "alternative; every fact the proof could not check is said.")
 
     _add_command_module(
         commands, "bench", bench_command,
@@ -133,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "PyTorch, each in its own process one after another; print ratios to "
                     "static_rnn and PyTorch, GFLOP/s and the share of a matmul ceiling "
                     "measured on this machine, then graph construction and first-step time "
-                    "at T = 28, 100, 500. About 6 minutes on 2 cores; --quick about 1.5.")
+                    "at T = 28, 100, 500 (measured times: README, BENCHMARKS.md).")
     return parser
 
 

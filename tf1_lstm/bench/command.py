@@ -19,8 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``tf1-lstm bench`` options."""
     parser.add_argument("--quick", action="store_true",
                         help="document 002 only, shorter timings, no thread comparison, "
-                             "construction at T=28 and 100 (about 1.5 minutes instead of 6 "
-                             "on 2 cores)")
+                             "construction at T=28 and 100")
     parser.add_argument("--json", action="store_true",
                         help="print every measurement (each timed block too) as JSON instead "
                              "of the table")

@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
              "this command's own files are ever replaced there (default: %(default)s)")
     parser.add_argument(
         "--quick", action="store_true",
-        help="train a few steps only (about 20 s instead of 80 on 2 cores): the cheap verdicts "
+        help="train a few steps only: the cheap verdicts "
              "and every plot, but the claims that need a trained model say they cannot be "
              "checked")
     parser.add_argument(
