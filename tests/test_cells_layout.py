@@ -10,15 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tf1_lstm.cells import (
-    HandBasicRNNCell,
-    HandGRUCell,
-    HandLSTMCell,
-    HandPeepholeLSTMCell,
-    make_hand_cell,
-)
+from tf1_lstm.cells.basic_rnn import HandBasicRNNCell
+from tf1_lstm.cells.gru import HandGRUCell
+from tf1_lstm.cells.hand import make_hand_cell
+from tf1_lstm.cells.lstm import HandLSTMCell
+from tf1_lstm.cells.peephole import HandPeepholeLSTMCell
 from tf1_lstm.compat import reset_graph, rnn, tf
-from tf1_lstm.verify.graphs import builtin_cell
+from tf1_lstm.models.cells import make_cell
 
 B, T, I, H = 2, 3, 4, 5  # noqa: E741 - the letters the docstrings use
 
@@ -37,7 +35,7 @@ EXPECTED_LAYOUT = {
 def build(kind: str, hand: bool, mode: str = "dynamic", layers: int = 1):
     """outputs [B, T, H] and the variables of one (stacked) cell unrolled over X [B, T, I]."""
     def make():
-        return make_hand_cell(kind, H) if hand else builtin_cell(kind, H, 1.0)
+        return make_hand_cell(kind, H) if hand else make_cell(kind, H, 1.0)
 
     cell = make() if layers == 1 else rnn.MultiRNNCell([make() for _ in range(layers)])
     x = tf.placeholder(tf.float32, [B, T, I])

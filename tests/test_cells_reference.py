@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from conftest import run_python
 
-from tf1_lstm.cells.reference import KINDS, lstm_step, run_rnn, sigmoid
+from tf1_lstm.cells.kinds import CELL_KINDS
+from tf1_lstm.cells.reference import lstm_step, run_rnn, sigmoid
 from tf1_lstm.compat import reset_graph
 
 B, T, I, H = 3, 4, 2, 3  # noqa: E741
@@ -43,7 +44,7 @@ def flat(state) -> list[np.ndarray]:
     return list(state) if isinstance(state, tuple) else [state]
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", list(CELL_KINDS))
 def test_outputs_are_zero_past_each_length_and_state_is_the_last_valid_one(kind):
     reset_graph()
     layers = random_layers(kind, 2)
@@ -65,7 +66,7 @@ def test_outputs_are_zero_past_each_length_and_state_is_the_last_valid_one(kind)
                 assert all(np.all(s[row] == 0.0) for s in flat(states[layer]))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", list(CELL_KINDS))
 def test_stacked_layers_feed_each_layers_outputs_to_the_next(kind):
     reset_graph()
     bottom, top = random_layers(kind, 2)

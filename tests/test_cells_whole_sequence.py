@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tf1_lstm.cells import HandLSTMCell, HandPeepholeLSTMCell, stacked_whole_sequence
+from tf1_lstm.cells.lstm import HandLSTMCell, stacked_whole_sequence
+from tf1_lstm.cells.peephole import HandPeepholeLSTMCell
 from tf1_lstm.compat import reset_graph, tf
 
 B, T, I, H = 3, 6, 4, 5  # noqa: E741

@@ -23,7 +23,7 @@ import numpy as np
 from tf1_lstm import fast
 from tf1_lstm.bench.jobs import INFER, INFERENCE_BATCH, MODELS, TRAIN, ModelSpec, thread_settings
 from tf1_lstm.bench.timing import time_blocks
-from tf1_lstm.cells import HandLSTMCell, stacked_whole_sequence
+from tf1_lstm.cells.lstm import HandLSTMCell, stacked_whole_sequence
 from tf1_lstm.compat import rnn, tf
 
 WORLD = "tf1"  # a tf1_lstm.worlds task: graph mode, the v1 cells

@@ -11,13 +11,14 @@ Variables, as ``BasicRNNCell`` names them under ``basic_rnn_cell/``: ``kernel`` 
 from __future__ import annotations
 
 from tf1_lstm.cells.base import HandCell
+from tf1_lstm.cells.kinds import CELL_KINDS
 from tf1_lstm.compat import tf
 
 
 class HandBasicRNNCell(HandCell):
     """``BasicRNNCell(num_units, activation=...)`` from one matmul and tanh."""
 
-    default_name = "basic_rnn_cell"  # BasicRNNCell's scope name, so checkpoints interchange
+    default_name = CELL_KINDS["rnn"].scope  # BasicRNNCell's, so checkpoints interchange
 
     def _add_weights(self, input_depth: int, units: int) -> None:
         self._kernel = self.add_weight("kernel", [input_depth + units, units])   # [I+H, H]

@@ -21,6 +21,7 @@ state, do not reset it), ``candidate/kernel`` [I + H, H], ``candidate/bias`` [H]
 from __future__ import annotations
 
 from tf1_lstm.cells.base import HandCell
+from tf1_lstm.cells.kinds import CELL_KINDS
 from tf1_lstm.compat import tf
 
 
@@ -31,7 +32,7 @@ class HandGRUCell(HandCell):
     output are both h [B, H].
     """
 
-    default_name = "gru_cell"  # GRUCell's scope name, so checkpoints interchange
+    default_name = CELL_KINDS["gru"].scope  # GRUCell's, so checkpoints interchange
 
     def _add_weights(self, input_depth: int, units: int) -> None:
         self._gate_kernel = self.add_weight("gates/kernel", [input_depth + units, 2 * units])

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tf1_lstm.cells.base import Activation, HandCell
+from tf1_lstm.cells.kinds import CELL_KINDS
 from tf1_lstm.compat import rnn, tf
 
 
@@ -40,7 +41,7 @@ class HandLSTMCell(HandCell):
     are always sigmoids. State: ``LSTMStateTuple(c, h)``; output: h.
     """
 
-    default_name = "basic_lstm_cell"  # BasicLSTMCell's scope name, so checkpoints interchange
+    default_name = CELL_KINDS["lstm"].scope  # BasicLSTMCell's, so checkpoints interchange
 
     def __init__(self, num_units: int, forget_bias: float = 1.0,
                  activation: Activation | None = None, reuse: bool | None = None,

@@ -20,6 +20,7 @@ Variables, as ``LSTMCell`` names them (scope ``lstm_cell``, not ``basic_lstm_cel
 
 from __future__ import annotations
 
+from tf1_lstm.cells.kinds import CELL_KINDS
 from tf1_lstm.cells.lstm import HandLSTMCell
 from tf1_lstm.compat import tf
 
@@ -31,7 +32,7 @@ class HandPeepholeLSTMCell(HandLSTMCell):
     default, which is what the documents use).
     """
 
-    default_name = "lstm_cell"  # LSTMCell's scope name
+    default_name = CELL_KINDS["peephole"].scope  # LSTMCell's: lstm_cell
 
     def _add_weights(self, input_depth: int, units: int) -> None:
         super()._add_weights(input_depth, units)  # kernel [I+H, 4H], bias [4H]

@@ -20,12 +20,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from tf1_lstm.cells.kinds import CELL_KINDS, cell_kind, is_lstm
+
 Weights = dict[str, np.ndarray]      # one layer's variables, by name inside the cell scope
 State = np.ndarray | tuple[np.ndarray, np.ndarray]   # h [B, H], or (c, h) for the LSTMs
 Activation = Callable[[np.ndarray], np.ndarray]
 
-KINDS = ("lstm", "peephole", "gru", "rnn")  # tf1_lstm.models.cells.CELL_KINDS' names
-LSTM_KINDS = ("lstm", "peephole")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -95,15 +95,14 @@ STEPS: dict[str, Callable] = {
 
 
 def units_of(kind: str, weights: Weights) -> int:
-    """H, read off the bias: [4H] for the LSTMs, [H] for the GRU's candidate and simple RNN."""
-    if kind in LSTM_KINDS:
-        return weights["bias"].shape[0] // 4
-    return weights["candidate/bias" if kind == "gru" else "bias"].shape[0]
+    """H, read off the main bias: [4H] for the LSTMs, [2H] for the GRU's gates, [H] for RNN."""
+    spec = cell_kind(kind)
+    return weights[spec.main_bias].shape[0] // spec.gate_blocks
 
 
 def zero_state(kind: str, batch: int, units: int) -> State:
     zeros = np.zeros((batch, units))
-    return (zeros, zeros.copy()) if kind in LSTM_KINDS else zeros
+    return (zeros, zeros.copy()) if is_lstm(kind) else zeros
 
 
 def _keep_finished_rows(valid: np.ndarray, new: State, old: State) -> State:
@@ -122,7 +121,7 @@ def run_rnn(kind: str, layers: Sequence[Weights], inputs: np.ndarray,
     numbers). Returns ``(outputs [B, T, H], [state of each layer])``, all float64.
     """
     if kind not in STEPS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise ValueError(f"kind must be one of {', '.join(CELL_KINDS)}; got {kind!r}")
     step = STEPS[kind]
     layers = [_f64(weights) for weights in layers]
     inputs = np.asarray(inputs, dtype=np.float64)                             # [B, T, I]

@@ -22,14 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tf1_lstm.claims.figures import (
-    CELL_COLORS,
-    CELL_NAMES,
-    QUICK_VERDICT,
-    pyplot,
-    save,
-    verdict_title,
-)
+from tf1_lstm.cells.kinds import cell_kind
+from tf1_lstm.claims.figures import QUICK_VERDICT, pyplot, save, verdict_title
 from tf1_lstm.claims.long_dependency import LONG_LAG, TaskRun
 from tf1_lstm.claims.mnist_data import MnistSource
 from tf1_lstm.claims.mnist_programs import MnistRun, train_mnist_model
@@ -61,7 +55,8 @@ def train_mnist_rows(mnist: Datasets, seed: int, steps: int, run_dir: Path | Non
             return build_stacked_lstm_mnist(n_neurons=MNIST_UNITS, n_layers=1, cell=cell)
 
         runs[cell] = train_mnist_model(
-            f"mnist rows {cell}", f"{CELL_NAMES[cell]}, {MNIST_UNITS} units", build, mnist,
+            f"mnist rows {cell}", f"{cell_kind(cell).display_name}, {MNIST_UNITS} units", build,
+            mnist,
             steps, 128, seed, sparse=True, run_dir=run_dir,
             graph_name=f"mnist_rows_{cell}_dynamic_rnn")
     return runs
@@ -166,7 +161,7 @@ def plot_lstm_vs_rnn(mnist_rows: dict[str, MnistRun], task: dict[str, TaskRun],
     plt = pyplot()
     figure, (lags, task_loss, mnist) = plt.subplots(1, 3, figsize=(16, 5))
     for cell in CELLS:
-        run, color, name = task[cell], CELL_COLORS[cell], CELL_NAMES[cell]
+        run, color, name = task[cell], cell_kind(cell).color, cell_kind(cell).display_name
         lag_values = sorted(run.lag_accuracy)
         lags.plot(lag_values, [100 * run.lag_accuracy[lag] for lag in lag_values],
                   color=color, label=name, **STYLES[cell])

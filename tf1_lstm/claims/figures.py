@@ -19,9 +19,6 @@ VERDICT_COLORS = {  # the verdict's colour in titles
     Verdict.DOES_NOT_HOLD: "#cf222e",
     Verdict.CANNOT_CHECK: "#6e7781",
 }
-CELL_COLORS = {"lstm": "#0969da", "gru": "#8250df", "rnn": "#d4700a", "peephole": "#1a7f37"}
-CELL_NAMES = {"lstm": "LSTM (BasicLSTMCell)", "gru": "GRU (GRUCell)",
-              "rnn": "simple RNN (BasicRNNCell)", "peephole": "peephole LSTM (LSTMCell)"}
 
 
 def pyplot() -> Any:

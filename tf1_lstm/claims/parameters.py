@@ -19,11 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from tf1_lstm.claims.figures import CELL_COLORS, CELL_NAMES, pyplot, save, verdict_title
+from tf1_lstm.cells.kinds import CELL_KINDS, cell_kind
+from tf1_lstm.claims.figures import pyplot, save, verdict_title
 from tf1_lstm.claims.verdict import ClaimResult, Verdict, holds_if, ratio_is
 
 PLOT = "parameters.png"
-KINDS = ("rnn", "gru", "lstm", "peephole")
+# Every kind, from the fewest weights to the most (the plot's order): rnn, gru, lstm, peephole.
+KINDS = tuple(sorted(CELL_KINDS, key=lambda kind: (CELL_KINDS[kind].weight_blocks,
+                                                  CELL_KINDS[kind].peepholes)))
 # (inputs I, units H): document 002's MNIST cell first, then 001's layers and 001's example.
 SIZES = ((28, 128), (28, 150), (150, 150), (3, 5))
 
@@ -146,8 +149,8 @@ def plot_parameters(counts: ParameterCounts, claims: list[ClaimResult], path: Pa
     values = [counts.count(kind, i, h) for kind in KINDS]
     rnn, lstm = values[0], values[2]
     figure, axes = plt.subplots(figsize=(9, 5.2))
-    bars = axes.bar([CELL_NAMES[kind].replace(" (", "\n(") for kind in KINDS], values,
-                    color=[CELL_COLORS[kind] for kind in KINDS], width=0.6)
+    bars = axes.bar([cell_kind(kind).display_name.replace(" (", "\n(") for kind in KINDS],
+                    values, color=[cell_kind(kind).color for kind in KINDS], width=0.6)
     for bar, value in zip(bars, values, strict=True):
         axes.annotate(f"{value:,}\n{value / rnn:.3f} x RNN\n{value / lstm:.3f} x LSTM",
                       (bar.get_x() + bar.get_width() / 2, value), ha="center", va="bottom",

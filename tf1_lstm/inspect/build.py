@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from tf1_lstm.cells.kinds import layer_states
 from tf1_lstm.inspect.checks import checks_for
 from tf1_lstm.inspect.data import (
     Inspection,
@@ -94,7 +95,7 @@ def inspect_rnn(cell: str = "rnn", layers: int = 1, units: int = 5, steps: int =
     options, x_array = validated_options(cell, layers, units, steps, inputs, batch, mode,
                                           sequence_length, seed, x_batch, unknown_batch)
     from tf1_lstm.compat import reset_graph, rnn, tf
-    from tf1_lstm.models.cells import make_cell
+    from tf1_lstm.models.cells import make_cell, stack_cells
 
     reset_graph(options.seed)
     if x_array is None:
@@ -107,7 +108,7 @@ def inspect_rnn(cell: str = "rnn", layers: int = 1, units: int = 5, steps: int =
     if options.sequence_length is not None:
         seq_length = tf.placeholder(tf.int32, [batch_dim], name="seq_length")
     cells = [make_cell(options.cell, options.units) for layer in range(options.layers)]
-    the_cell = rnn.MultiRNNCell(cells) if options.layers > 1 else cells[0]
+    the_cell = stack_cells(cells)
     if options.mode == "static":
         outputs, states = rnn.static_rnn(the_cell, tf.unstack(X, options.steps, 1),
                                          dtype=tf.float32, sequence_length=seq_length)
@@ -135,7 +136,7 @@ def inspect_rnn(cell: str = "rnn", layers: int = 1, units: int = 5, steps: int =
         def run_row(b: int) -> tuple[np.ndarray, list]:
             length = options.sequence_length[b]
             out, state = sess.run([row_outputs, row_states], {X_row: x_array[b:b + 1, :length]})
-            return out, (list(state) if options.layers > 1 else [state])
+            return out, layer_states(state, stacked=options.layers > 1)
 
         checks = checks_for(options, values["outputs"], values["states"], run_row)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from tf1_lstm.cells.kinds import layer_states, state_by_part, top_layer_h
 from tf1_lstm.inspect.data import (
     DIFFER_THRESHOLD,
     EQUAL_TOLERANCE,
@@ -31,9 +32,9 @@ def _differ(name: str, claim: str, diff: float) -> Check:
     return Check(name, claim, diff, DIFFER_THRESHOLD, diff > DIFFER_THRESHOLD, kind="differ")
 
 
-def _flat_layers(layer_states: list, is_lstm: bool) -> list[np.ndarray]:
+def _flat_layers(states: list, kind: str) -> list[np.ndarray]:
     """Every state array of every layer ([c0, h0, c1, h1, ...] or [h0, h1, ...])."""
-    return [array for state in layer_states for array in (state if is_lstm else [state])]
+    return [array for state in states for array in state_by_part(state, kind).values()]
 
 
 def checks_for(options: InspectOptions, outputs: Any, states: Any,
@@ -48,10 +49,11 @@ def checks_for(options: InspectOptions, outputs: Any, states: Any,
     static = options.mode == "static"
     last_output = "outputs[-1]" if static else "outputs[:, -1, :]"
     output_at = "outputs[L-1][b]" if static else "outputs[b, L-1, :]"
-    layer_states = list(states) if options.layers > 1 else [states]
-    prefix = "states[-1]" if options.layers > 1 else "states"
-    top = layer_states[-1]
-    top_h = top.h if options.is_lstm else top
+    stacked = options.layers > 1
+    per_layer = layer_states(states, stacked)
+    prefix = "states[-1]" if stacked else "states"
+    top = per_layer[-1]
+    top_h = top_layer_h(states, options.cell, stacked)
     top_h_name = f"{prefix}.h" if options.is_lstm else prefix
     lengths = options.sequence_length
     valid_rows = [b for b in range(options.batch) if lengths is None or lengths[b] > 0]
@@ -74,14 +76,14 @@ def checks_for(options: InspectOptions, outputs: Any, states: Any,
         state_diff = output_diff = 0.0
         for b in range(options.batch):
             reference_outputs, reference_layers = row_states(b)
-            ours = [array[b] for array in _flat_layers(layer_states, options.is_lstm)]
-            theirs = [array[0] for array in _flat_layers(reference_layers, options.is_lstm)]
+            ours = [array[b] for array in _flat_layers(per_layer, options.cell)]
+            theirs = [array[0] for array in _flat_layers(reference_layers, options.cell)]
             pairs = zip(ours, theirs, strict=True)
             state_diff = max([state_diff] + [_max_abs_diff(x, y) for x, y in pairs])
             output_diff = max(output_diff, _max_abs_diff(outputs_btH[b, :lengths[b]],
                                                          reference_outputs[0]))
-        scale = max(1.0, max(float(np.max(np.abs(a))) for a in _flat_layers(layer_states,
-                                                                             options.is_lstm)))
+        scale = max(1.0, max(float(np.max(np.abs(a)))
+                             for a in _flat_layers(per_layer, options.cell)))
         what = "every layer's c and h" if options.is_lstm else "every layer's state"
         checks.append(_equal(
             "states_are_copied_through_past_the_end",
@@ -97,7 +99,7 @@ def checks_for(options: InspectOptions, outputs: Any, states: Any,
         checks.append(_differ("c_and_h_differ", f"{prefix}.c != {prefix}.h (h = o * tanh(c))",
                               _max_abs_diff(top.c[valid_rows], top.h[valid_rows])))
     if valid_rows and options.layers > 1:
-        lower = [state.h if options.is_lstm else state for state in layer_states[:-1]]
+        lower = [state_by_part(state, options.cell)["h"] for state in per_layer[:-1]]
         field = ".h" if options.is_lstm else ""
         checks.append(_differ(
             "lower_layers_h_are_not_the_outputs",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tf1_lstm.cells.kinds import CELL_KINDS, listed
 from tf1_lstm.inspect.build import inspect_rnn
 from tf1_lstm.inspect.data import CELLS, MODES, X_BATCH_001
 from tf1_lstm.inspect.format import format_inspection
@@ -23,9 +24,9 @@ def _lengths(text: str) -> list[int]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``tf1-lstm inspect`` options; the defaults are document 001's example."""
+    tf1_names = listed([kind.tf1_name for kind in CELL_KINDS.values()])
     parser.add_argument("--cell", choices=list(CELLS), default="rnn",
-                        help="BasicLSTMCell, LSTMCell(use_peepholes=True), GRUCell or "
-                             "BasicRNNCell (default: %(default)s)")
+                        help=f"{tf1_names} (default: %(default)s)")
     parser.add_argument("--layers", type=int, default=1,
                         help="N > 1 stacks N cells in a MultiRNNCell (default: %(default)s)")
     parser.add_argument("--units", type=int, default=5, help="num_units H (default: 5)")

@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from tf1_lstm.cells.kinds import CELL_KINDS, is_lstm, layer_states, top_layer_h
 from tf1_lstm.errors import Tf1LstmError
-from tf1_lstm.inspect.format import CELL_CODE
 
-CELLS = tuple(CELL_CODE)  # lstm, peephole, gru, rnn: the --cell choices
-LSTM_CELLS = ("lstm", "peephole")  # the ones whose state is an LSTMStateTuple(c, h)
+CELLS = tuple(CELL_KINDS)  # lstm, peephole, gru, rnn: the --cell choices
 MODES = ("static", "dynamic")
 
 # Document 001's X_batch: 4 instances, 2 time steps, 3 inputs. Instance 2's t=1 row is
@@ -52,7 +51,8 @@ class InspectOptions:
 
     @property
     def is_lstm(self) -> bool:
-        return self.cell in LSTM_CELLS
+        """The cell's state is an LSTMStateTuple(c, h)."""
+        return is_lstm(self.cell)
 
 
 @dataclass(frozen=True)
@@ -142,13 +142,12 @@ class Inspection:
     @property
     def layer_states(self) -> list:
         """One state per layer, bottom first (a single cell's state is a list of one)."""
-        return list(self.states) if self.options.layers > 1 else [self.states]
+        return layer_states(self.states, stacked=self.options.layers > 1)
 
     @property
     def top_layer_h(self) -> np.ndarray:
         """states[-1][1] for stacked LSTMs, states.h for one LSTM, the top state otherwise."""
-        top = self.layer_states[-1]
-        return top.h if self.options.is_lstm else top
+        return top_layer_h(self.states, self.options.cell, stacked=self.options.layers > 1)
 
     def node(self, path: str) -> TreeNode:
         """The tree node written as ``path`` (canonical or any alias)."""

@@ -19,23 +19,14 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tf1_lstm.cells.kinds import cell_kind
+
 if TYPE_CHECKING:
     from tf1_lstm.inspect.data import Inspection, InspectOptions, LayerParameters, TreeNode
-
-# --cell name -> how the documents write the cell (the class comes from tf1_lstm.compat.rnn).
-CELL_CODE: dict[str, str] = {
-    "lstm": "BasicLSTMCell(num_units={units})",
-    "peephole": "LSTMCell(num_units={units}, use_peepholes=True)",
-    "gru": "GRUCell(num_units={units})",
-    "rnn": "BasicRNNCell(num_units={units})",
-}
 
 # Show the first and last two of a long static_rnn outputs list, and how many were skipped.
 SHOWN_AT_EACH_END = 2
 NOTE_WIDTH = 100  # notes are wrapped; tree lines are not (their columns carry meaning)
-
-# How many (I+H)*H + H blocks each cell's kernel and bias hold: one per gate / candidate.
-BLOCKS = {"lstm": 4, "peephole": 4, "gru": 3, "rnn": 1}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -44,7 +35,7 @@ BLOCKS = {"lstm": 4, "peephole": 4, "gru": 3, "rnn": 1}
 
 def code_lines(options: InspectOptions) -> str:
     """The TF1 lines this graph is built from, written the documents' way."""
-    one_cell = "tf.contrib.rnn." + CELL_CODE[options.cell].format(units=options.units)
+    one_cell = "tf.contrib.rnn." + cell_kind(options.cell).tf1_code(options.units)
     batch_dim = "None" if options.unknown_batch else str(options.batch)
     lines = [f"X = tf.placeholder(tf.float32, [{batch_dim}, {options.steps}, {options.inputs}])"]
     if options.layers > 1:
@@ -193,10 +184,12 @@ def format_tree(tree: tuple[TreeNode, ...]) -> list[str]:
 
 
 def _formula(layer: LayerParameters, cell: str) -> str:
-    """The count as the documents reason about it: BLOCKS x ((I+H)*H + H), plus peepholes."""
-    i, h = layer.input_size, layer.units
-    text = f"{BLOCKS[cell]} x ((I+H)*H + H) = {BLOCKS[cell]} x (({i}+{h})*{h} + {h})"
-    if cell == "peephole":
+    """The count as the documents reason about it: one (I+H)*H + H block per gate and
+    candidate (the kind's weight_blocks), plus peepholes."""
+    i, h, kind = layer.input_size, layer.units, cell_kind(cell)
+    text = (f"{kind.weight_blocks} x ((I+H)*H + H) = "
+            f"{kind.weight_blocks} x (({i}+{h})*{h} + {h})")
+    if kind.peepholes:
         text += f" + 3 peephole diagonals of H={h}"
     return text
 

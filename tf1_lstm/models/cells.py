@@ -1,28 +1,39 @@
-"""The four cells the documents use, by the short names the CLI, models and tests share.
+"""TensorFlow's own cells by kind, and the stack of them: what every builder and command unrolls.
 
-    lstm      BasicLSTMCell(num_units)                    documents 000, 001, 002, 004
-    peephole  LSTMCell(num_units, use_peepholes=True)     documents 001, 004
-    gru       GRUCell(num_units)                          documents 001, 003, 004
-    rnn       BasicRNNCell(num_units)                     document 001's outputs/states example
+    make_cell("peephole", 150)            LSTMCell(num_units=150, use_peepholes=True)
+    stack_cells([cell])                   the cell itself
+    stack_cells([cell_0, cell_1, ...])    MultiRNNCell([cell_0, cell_1, ...]), bottom layer first
+
+The kinds (lstm, peephole, gru, rnn), their classes and options are the vocabulary of
+``tf1_lstm.cells.kinds``; what a stack's states look like, layer by layer, is there too
+(``layer_states``, ``top_layer_h``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from tf1_lstm.cells.kinds import cell_kind
 from tf1_lstm.compat import rnn
 
-CELL_KINDS = ("lstm", "peephole", "gru", "rnn")
-LSTM_KINDS = ("lstm", "peephole")  # state is an LSTMStateTuple(c, h); the others' is one tensor
+
+def make_cell(kind: str, units: int, forget_bias: float = 1.0) -> rnn.RNNCell:
+    """A fresh TF1 cell of ``kind`` with ``units`` units (each call makes new variables).
+
+    The class is the kind's ``tf1_class`` from ``tf.contrib.rnn``, with its ``tf1_options``;
+    ``forget_bias`` (TF1's default 1.0) goes to the LSTMs only.
+    """
+    spec = cell_kind(kind)
+    options = dict(spec.tf1_options)
+    if spec.is_lstm:
+        options["forget_bias"] = forget_bias
+    return getattr(rnn, spec.tf1_class)(num_units=units, **options)
 
 
-def make_cell(kind: str, units: int) -> rnn.RNNCell:
-    """A fresh cell of ``kind`` with ``units`` units (each call makes new variables)."""
-    match kind:
-        case "lstm":
-            return rnn.BasicLSTMCell(num_units=units)
-        case "peephole":
-            return rnn.LSTMCell(num_units=units, use_peepholes=True)
-        case "gru":
-            return rnn.GRUCell(num_units=units)
-        case "rnn":
-            return rnn.BasicRNNCell(num_units=units)
-    raise ValueError(f"cell must be one of {', '.join(CELL_KINDS)}; got {kind!r}")
+def stack_cells(cells: Sequence[rnn.RNNCell]) -> rnn.RNNCell:
+    """One cell as it is; several in a MultiRNNCell, bottom layer first.
+
+    Its states are then one state, or a tuple of one per layer: ``layer_states(states,
+    stacked=len(cells) > 1)`` gives the list either way.
+    """
+    return cells[0] if len(cells) == 1 else rnn.MultiRNNCell(list(cells))

@@ -8,14 +8,16 @@
     loss             sparse softmax cross-entropy against class ids y [B], Adam 0.001
     accuracy         mean of in_top_k(logits, y, 1)
 
-``cell`` picks the layer cell (see ``tf1_lstm.models.cells``): "lstm" (the document's
-BasicLSTMCell), or the variants documents 001 and 004 name, "peephole" and "gru".
+``cell`` picks the layer cell (a kind of ``tf1_lstm.cells.kinds``): "lstm" (the document's
+BasicLSTMCell), or the variants documents 001 and 004 name, "peephole" and "gru". The cells
+are always in a MultiRNNCell, one layer too (the document's variable names).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tf1_lstm.cells import kinds
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.models.cells import make_cell
 
@@ -35,12 +37,6 @@ class StackedRnnMnist:
     accuracy: tf.Tensor
 
 
-def top_layer_h_of(states: tuple) -> tf.Tensor:
-    """states[-1][1] for LSTM layers (h of the top LSTMStateTuple); states[-1] for GRU layers."""
-    top = states[-1]
-    return top[1] if isinstance(top, rnn.LSTMStateTuple) else top
-
-
 def build_stacked_lstm_mnist(
     n_steps: int = 28,
     n_inputs: int = 28,
@@ -57,7 +53,7 @@ def build_stacked_lstm_mnist(
     layers = [make_cell(cell, n_neurons) for _ in range(n_layers)]
     multi_cell = rnn.MultiRNNCell(layers)
     outputs, states = tf.nn.dynamic_rnn(multi_cell, x, dtype=tf.float32)
-    top_layer_h = top_layer_h_of(states)
+    top_layer_h = kinds.top_layer_h(states, cell, stacked=True)  # states[-1][1]; GRU: states[-1]
 
     logits = tf.layers.dense(top_layer_h, n_outputs, name="softmax")
     xentropy = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits)

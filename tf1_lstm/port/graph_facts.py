@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tf1_lstm.cells.kinds import is_lstm
 from tf1_lstm.compat import tf
 from tf1_lstm.port.errors import GraphUnreadable
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
@@ -97,7 +98,7 @@ def read_graph_facts(meta: Path, model: Tf1Rnn) -> GraphFacts:
                                                       op.inputs[h_index]))
             elif op.type == "BlockLSTM":  # LSTMBlockFusedCell: the whole sequence in one op
                 facts.applications.append(Application(op, scope, op.inputs[1], None))
-        if layer.kind in ("lstm", "peephole"):
+        if is_lstm(layer.kind):
             _read_forget_bias(facts, scope)
     facts.layer_scopes = _layer_order(facts)
     return facts

@@ -33,17 +33,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from tf1_lstm.cells.kinds import cell_kind, is_lstm
 from tf1_lstm.port.tf1_rnn import Tf1Layer, Tf1Rnn
 
 LSTM_TF1_TO_TARGET = (0, 2, 1, 3)  # TF1 blocks (i, j, f, o) -> (i, f, j, o): Keras, PyTorch
 FORGET_BLOCK = 1  # f's block in the target order (i, f, c/g, o)
-LSTM_KINDS = ("lstm", "peephole")  # the kinds whose cells take a forget_bias
-KERAS_LAYER_NAMES = {"lstm": "lstm", "peephole": "peephole_lstm", "gru": "gru",
-                     "rnn": "simple_rnn"}
 
 
 def uses_forget_bias(rnn: Tf1Rnn) -> bool:
-    return any(layer.kind in LSTM_KINDS for layer in rnn.layers)
+    return any(is_lstm(layer.kind) for layer in rnn.layers)  # the LSTMs take a forget_bias
 
 
 def split_kernel(kernel: np.ndarray, input_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +74,7 @@ def lstm_gates_for_target(layer: Tf1Layer) -> dict[str, np.ndarray]:
 
 def keras_layer_name(k: int, kind: str) -> str:
     """Layer k's name in the Keras model: lstm_0, peephole_lstm_1, gru_0, simple_rnn_0."""
-    return f"{KERAS_LAYER_NAMES[kind]}_{k}"
+    return f"{cell_kind(kind).keras_layer}_{k}"
 
 
 def keras_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:

@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tf1_lstm.cells.kinds import is_lstm
 from tf1_lstm.port.errors import ForgetBiasContradiction, GraphUnreadable
 from tf1_lstm.port.graph_facts import GraphFacts, read_graph_facts
-from tf1_lstm.port.layouts import LSTM_KINDS
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
 
 
@@ -72,7 +72,7 @@ def _decide_layers(resolved: ResolvedModel) -> None:
 def _decide_forget_bias(resolved: ResolvedModel, option: float | None) -> None:
     layers = []
     for layer in resolved.model.layers:
-        if layer.kind not in LSTM_KINDS:
+        if not is_lstm(layer.kind):  # no forget gate
             layers.append(layer)
             continue
         found = resolved.facts.forget_bias.get(layer.scope) if resolved.facts else None

@@ -7,6 +7,7 @@ equations), and the nearest alternative that *is* exact.
 
 from __future__ import annotations
 
+from tf1_lstm.cells.kinds import cell_kind
 from tf1_lstm.port.errors import (
     GruResetPlacement,
     PeepholesUnsupported,
@@ -41,7 +42,7 @@ def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
                 f"so no nn.GRU weights compute the TF1 GRU. Nearest exact alternative: --to "
                 f"keras, whose keras.layers.GRU(reset_after=False) has TF1's equations (or, in "
                 f"PyTorch, a custom cell computing them: see MIGRATION.md).")
-        if layer.kind == "peephole":
+        if cell_kind(layer.kind).peepholes:
             raise PeepholesUnsupported(
                 f"{layer.scope} is an LSTMCell(use_peepholes=True): w_i_diag, w_f_diag and "
                 f"w_o_diag [{layer.units}] feed the memory c into the input, forget and output "

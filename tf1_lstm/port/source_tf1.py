@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from tf1_lstm.cells.kinds import layer_states, state_by_part
 from tf1_lstm.compat import rnn, tf
-from tf1_lstm.port.layouts import LSTM_KINDS
+from tf1_lstm.models.cells import make_cell, stack_cells
 from tf1_lstm.port.tf1_rnn import CELL_VARIABLE, Tf1Layer, Tf1Rnn
 
 
@@ -30,15 +31,12 @@ def run_source(model: Tf1Rnn, x: np.ndarray) -> dict[str, np.ndarray]:
     with tf.Graph().as_default() as graph:
         x_in = tf.placeholder(tf.float32, [None, None, model.input_size], name="x")
         cells = [_tf1_cell(layer) for layer in model.layers]
-        stack = cells[0] if len(cells) == 1 else rnn.MultiRNNCell(cells)
-        outputs, states = tf.nn.dynamic_rnn(stack, x_in, dtype=tf.float32)
-        states = states if len(cells) > 1 else (states,)  # one entry per layer
+        outputs, states = tf.nn.dynamic_rnn(stack_cells(cells), x_in, dtype=tf.float32)
         fetch = {"outputs": outputs}
-        for k, (layer, state) in enumerate(zip(model.layers, states, strict=True)):
-            if layer.kind in LSTM_KINDS:  # LSTMStateTuple(c, h)
-                fetch[f"state_{k}_c"], fetch[f"state_{k}_h"] = state.c, state.h
-            else:
-                fetch[f"state_{k}_h"] = state
+        per_layer = layer_states(states, stacked=len(cells) > 1)
+        for k, (layer, state) in enumerate(zip(model.layers, per_layer, strict=True)):
+            for part, tensor in state_by_part(state, layer.kind).items():  # c and h, or h
+                fetch[f"state_{k}_{part}"] = tensor
         if model.dense:
             top_h = fetch[f"state_{len(cells) - 1}_h"]  # states[-1][1]: [B, H]
             fetch["logits"] = tf.matmul(top_h, model.dense.kernel) + model.dense.bias
@@ -49,18 +47,14 @@ def run_source(model: Tf1Rnn, x: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _tf1_cell(layer: Tf1Layer) -> rnn.RNNCell:
-    """The TF1 class that made this layer's variables (LSTMBlockFusedCell: LSTMCell, same math)."""
-    match layer.kind:
-        case "lstm" if layer.cell_class == "BasicLSTMCell":
-            return rnn.BasicLSTMCell(layer.units, forget_bias=layer.forget_bias)
-        case "lstm" | "peephole":
-            return rnn.LSTMCell(layer.units, use_peepholes=layer.kind == "peephole",
-                                forget_bias=layer.forget_bias)
-        case "gru":
-            return rnn.GRUCell(layer.units)
-        case "rnn":
-            return rnn.BasicRNNCell(layer.units)
-    raise ValueError(f"unknown layer kind {layer.kind!r}")
+    """The TF1 class that made this layer's variables (LSTMBlockFusedCell: LSTMCell, same math).
+
+    An lstm layer without peepholes that an LSTMCell (or LSTMBlockFusedCell) wrote is rebuilt
+    as an LSTMCell, not as the lstm kind's BasicLSTMCell.
+    """
+    if layer.kind == "lstm" and layer.cell_class != "BasicLSTMCell":
+        return rnn.LSTMCell(layer.units, use_peepholes=False, forget_bias=layer.forget_bias)
+    return make_cell(layer.kind, layer.units, layer.forget_bias)
 
 
 def _load_weights(cell: rnn.RNNCell, layer: Tf1Layer, session: tf.Session) -> None:

@@ -30,16 +30,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from tf1_lstm.cells.kinds import CELL_KINDS, cell_kind, listed
 from tf1_lstm.port.dense_head import DenseHead, find_dense
 from tf1_lstm.port.errors import AmbiguousGraph, MalformedCell, NoRnnVariablesFound
 
-CELL_CLASSES = {  # variable scope -> the TF1 class that creates it
-    "basic_lstm_cell": "BasicLSTMCell",
-    "lstm_cell": "LSTMCell",
-    "lstm_fused_cell": "LSTMBlockFusedCell",
-    "gru_cell": "GRUCell",
-    "basic_rnn_cell": "BasicRNNCell",
-}
+# variable scope -> the TF1 class that creates it: each kind's (lstm_cell is also an LSTMCell
+# without peepholes, kind lstm), and LSTMBlockFusedCell's, which reads as an LSTMCell
+CELL_CLASSES = {kind.scope: kind.tf1_class for kind in CELL_KINDS.values()} | {
+    "lstm_fused_cell": "LSTMBlockFusedCell"}
 _GRU_BLOCK_NAMES = {"w_ru": "gates/kernel", "b_ru": "gates/bias",
                     "w_c": "candidate/kernel", "b_c": "candidate/bias"}
 CELL_VARIABLE = re.compile(
@@ -54,7 +52,7 @@ _PEEPHOLES = ("w_i_diag", "w_f_diag", "w_o_diag")
 class Tf1Layer:
     """One cell of the stack, with its arrays under the cell's own variable names."""
 
-    kind: str  # "lstm" | "peephole" | "gru" | "rnn" (the names of tf1_lstm.models.cells)
+    kind: str  # "lstm" | "peephole" | "gru" | "rnn" (the names of tf1_lstm.cells.kinds)
     cell_class: str  # "BasicLSTMCell", "LSTMCell", ... for messages
     scope: str  # the cell's scope in the checkpoint, e.g. "rnn/multi_rnn_cell/cell_0/lstm_cell"
     input_size: int  # I
@@ -74,7 +72,7 @@ class Tf1Layer:
     @property
     def main_kernel(self) -> str:
         """The checkpoint name of the variable every application of this cell multiplies by."""
-        return self.variables["gates/kernel" if self.kind == "gru" else "kernel"]
+        return self.variables[cell_kind(self.kind).main_kernel]
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,7 @@ class Tf1Rnn:
             shared = (f" (the same cell as layer {first}: MultiRNNCell([cell] * n) shares its "
                       f"weights)" if first < k else "")
             lines.append(f"layer {k}: {layer.cell_class}({layer.units})"
-                         f"{' with peepholes' if layer.kind == 'peephole' else ''}, "
+                         f"{' with peepholes' if cell_kind(layer.kind).peepholes else ''}, "
                          f"input {layer.input_size}  [{layer.scope}]{shared}")
         if self.dense:
             bias = self.dense.bias_name or "no bias (zeros)"
@@ -192,9 +190,8 @@ class _CellVariables:
 
 def _sizes(scope: str, kind: str, shape: dict[str, tuple[int, ...]]) -> tuple[int, int, int | None]:
     """(I, H, P) from the shapes, or MalformedCell saying which shape does not fit."""
-    blocks = {"lstm": 4, "peephole": 4, "gru": 2, "rnn": 1}[kind]
-    kernel_var = "gates/kernel" if kind == "gru" else "kernel"
-    bias_var = "gates/bias" if kind == "gru" else "bias"
+    spec = cell_kind(kind)
+    blocks, kernel_var, bias_var = spec.gate_blocks, spec.main_kernel, spec.main_bias
     kernel, bias = shape[kernel_var], shape[bias_var]
     if len(kernel) != 2 or kernel[1] % blocks or bias != (kernel[1],):
         raise MalformedCell(f"{scope}: {kernel_var} {list(kernel)} and {bias_var} {list(bias)} "
@@ -297,9 +294,9 @@ def _nothing_found(variables: Mapping[str, tuple[int, ...]]) -> NoRnnVariablesFo
     keras_like = any(".ATTRIBUTES" in name for name in variables)
     hint = (" This looks like a TF2 object-based checkpoint (tf.train.Checkpoint / Keras): it "
             "needs no port." if keras_like else "")
+    kernels = listed([f"{kind.scope}/{kind.main_kernel}" for kind in CELL_KINDS.values()])
+    classes = listed([kind.tf1_class for kind in CELL_KINDS.values()], "and")
     return NoRnnVariablesFound(
-        "no LSTM/GRU/RNN cell variables in the checkpoint: looked for names ending in "
-        "basic_lstm_cell/kernel, lstm_cell/kernel, gru_cell/gates/kernel or "
-        "basic_rnn_cell/kernel (what BasicLSTMCell, LSTMCell, GRUCell and BasicRNNCell "
-        f"create). Its float variables: {listing or 'none'}{more}.{hint} Pass the checkpoint "
-        "tf.train.Saver().save wrote for the TF1 RNN model.")
+        f"no LSTM/GRU/RNN cell variables in the checkpoint: looked for names ending in "
+        f"{kernels} (what {classes} create). Its float variables: {listing or 'none'}{more}."
+        f"{hint} Pass the checkpoint tf.train.Saver().save wrote for the TF1 RNN model.")

@@ -21,8 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tf1_lstm.cells import make_hand_cell, stacked_whole_sequence
+from tf1_lstm.cells.hand import make_hand_cell
+from tf1_lstm.cells.kinds import cell_kind
+from tf1_lstm.cells.lstm import stacked_whole_sequence
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.models.cells import make_cell, stack_cells
 from tf1_lstm.verify.matrix import Case
 
 IMPLEMENTATIONS = ("built-in", "hand")
@@ -39,25 +42,11 @@ class RnnGraph:
     gradients: dict[str, tf.Tensor]    # d loss / d "inputs" and / d each variable name
 
 
-def builtin_cell(kind: str, units: int, forget_bias: float | None) -> rnn.RNNCell:
-    """TensorFlow's own cell for ``kind``, as the documents construct it."""
-    match kind:
-        case "lstm":
-            return rnn.BasicLSTMCell(units, forget_bias=forget_bias)
-        case "peephole":
-            return rnn.LSTMCell(units, use_peepholes=True, forget_bias=forget_bias)
-        case "gru":
-            return rnn.GRUCell(units)
-        case "rnn":
-            return rnn.BasicRNNCell(units)
-    raise ValueError(f"unknown cell kind {kind!r}")
-
-
 def _cell(case: Case, implementation: str) -> rnn.RNNCell:
-    units, forget_bias = case.shape.units, case.forget_bias
-    if implementation == "built-in":
-        return builtin_cell(case.cell, units, forget_bias)
-    return make_hand_cell(case.cell, units, forget_bias if forget_bias is not None else 1.0)
+    """TensorFlow's own cell for the case (as the documents construct it), or its hand twin."""
+    make = make_cell if implementation == "built-in" else make_hand_cell
+    forget_bias = 1.0 if case.forget_bias is None else case.forget_bias  # None: no forget gate
+    return make(case.cell, case.shape.units, forget_bias)
 
 
 def _unroll(case: Case, implementation: str, x: tf.Tensor, dtype):
@@ -68,7 +57,7 @@ def _unroll(case: Case, implementation: str, x: tf.Tensor, dtype):
         if case.layers == 1:
             return cells[0].whole_sequence(x, sequence_length=lengths, dtype=dtype)
         return stacked_whole_sequence(cells, x, sequence_length=lengths, dtype=dtype)
-    cell = cells[0] if case.layers == 1 else rnn.MultiRNNCell(cells)
+    cell = stack_cells(cells)
     if case.mode == "static":
         outputs, state = rnn.static_rnn(cell, tf.unstack(x, case.shape.steps, 1), dtype=dtype,
                                         sequence_length=lengths)
@@ -80,7 +69,7 @@ def loss_coefficients(case: Case) -> tuple[np.ndarray, list[np.ndarray]]:
     """A [B, T, H] for the outputs and one [B, H] per final-state tensor."""
     rng = np.random.default_rng(case.seed + 1)
     b, t, h = case.shape.batch, case.shape.steps, case.shape.units
-    per_layer = 2 if case.is_lstm else 1  # (c, h), or h
+    per_layer = len(cell_kind(case.cell).state_parts)  # (c, h), or h
     return (rng.normal(size=(b, t, h)),
             [rng.normal(size=(b, h)) for _ in range(per_layer * case.layers)])
 

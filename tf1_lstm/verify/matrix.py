@@ -7,7 +7,7 @@ checkpoint) and both with the float64 NumPy reference.
 
 The axes (every value of every axis appears in both matrices):
 
-    cell             lstm, peephole, gru, rnn
+    cell             every kind of tf1_lstm.cells.kinds: lstm, peephole, gru, rnn
     shape            input size != units, batch 1, T = 1, units 1
     forget_bias      0, 1, 2.5                          (lstm and peephole)
     sequence_length  none, or rows that end at T, about T/2 and 0
@@ -27,8 +27,9 @@ import itertools
 import zlib
 from dataclasses import dataclass
 
-CELLS = ("lstm", "peephole", "gru", "rnn")
-LSTM_CELLS = ("lstm", "peephole")
+from tf1_lstm.cells.kinds import CELL_KINDS, is_lstm
+
+CELLS = tuple(CELL_KINDS)  # every kind of the vocabulary
 FORGET_BIASES = (0.0, 1.0, 2.5)
 LAYERS = (1, 3)
 MODES = ("static", "dynamic", "projected")
@@ -101,15 +102,15 @@ class Case:
 
     @property
     def is_lstm(self) -> bool:
-        return self.cell in LSTM_CELLS
+        return is_lstm(self.cell)
 
 
 def _modes(cell: str) -> tuple[str, ...]:
-    return MODES if cell in LSTM_CELLS else ("static", "dynamic")
+    return MODES if is_lstm(cell) else ("static", "dynamic")
 
 
 def _forget_biases(cell: str) -> tuple[float | None, ...]:
-    return FORGET_BIASES if cell in LSTM_CELLS else (None,)
+    return FORGET_BIASES if is_lstm(cell) else (None,)
 
 
 def full_matrix(cells: tuple[str, ...] = CELLS) -> list[Case]:
@@ -145,9 +146,9 @@ def gradient_check_cases(cells: tuple[str, ...] = CELLS) -> list[Case]:
     small = Shape(2, 3, 3, 2, "small: every weight is perturbed")
     cases = []
     for cell in cells:
-        forget_bias = 2.5 if cell in LSTM_CELLS else None
+        forget_bias = 2.5 if is_lstm(cell) else None
         cases.append(Case(cell, small, forget_bias, True, 1, "dynamic", "float64"))
         cases.append(Case(cell, small, forget_bias, False, 3, "static", "float64"))
-        if cell in LSTM_CELLS:
+        if is_lstm(cell):
             cases.append(Case(cell, small, forget_bias, True, 1, "projected", "float64"))
     return cases
