@@ -51,7 +51,7 @@ def test_clear_error_when_keras3_already_claimed_the_v1_cells():
     """)
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
-    assert last_line.startswith("tf1_lstm.compat.LegacyKerasUnavailable")
+    assert last_line.startswith("tf1_lstm.bootstrap.LegacyKerasUnavailable")
     assert "import tf1_lstm.compat before anything else imports tensorflow" in last_line
     assert "TF_USE_LEGACY_KERAS=1" in last_line
 
@@ -105,14 +105,48 @@ def test_reset_graph_gives_an_empty_graph():
     assert compat.tf.global_variables() == []
 
 
-@pytest.mark.parametrize("name", compat.rnn.__all__)
-def test_every_contrib_rnn_name_we_list_resolves(name):
-    assert getattr(compat.rnn, name) is not None
+# tf.contrib.rnn's names: the core v1 objects TF 2.21 still has, and what we rebuilt.
+CORE_CELLS = ["RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
+              "LSTMStateTuple", "DropoutWrapper", "DeviceWrapper", "ResidualWrapper"]
+CORE_UNROLLERS = ["static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn"]
+REBUILT_CELLS = ["LSTMBlockCell", "GRUBlockCell", "GRUBlockCellV2",
+                 "InputProjectionWrapper", "OutputProjectionWrapper"]
+REBUILT_FUNCTIONS = ["stack_bidirectional_rnn", "stack_bidirectional_dynamic_rnn"]
 
 
-def test_contrib_rnn_cells_are_the_core_v1_cells():
-    assert compat.rnn.BasicLSTMCell is compat.tf.nn.rnn_cell.BasicLSTMCell
-    assert compat.rnn.static_rnn is compat.tf.nn.static_rnn
+def test_contrib_rnn_lists_exactly_the_names_we_serve():
+    assert sorted(compat.rnn.__all__) == sorted(
+        CORE_CELLS + CORE_UNROLLERS + REBUILT_CELLS + REBUILT_FUNCTIONS + ["LSTMBlockFusedCell"])
+
+
+@pytest.mark.parametrize("name", CORE_CELLS)
+def test_contrib_rnn_cells_are_the_core_v1_cells(name):
+    # vars(): defined in the module, not produced by its __getattr__ for missing names
+    assert vars(compat.rnn)[name] is getattr(compat.tf.nn.rnn_cell, name)
+
+
+@pytest.mark.parametrize("name", CORE_UNROLLERS)
+def test_contrib_rnn_unrollers_are_the_core_v1_functions(name):
+    assert vars(compat.rnn)[name] is getattr(compat.tf.nn, name)
+
+
+@pytest.mark.parametrize("name", REBUILT_CELLS)
+def test_rebuilt_contrib_rnn_cells_are_rnn_cells_of_ours(name):
+    cell_class = vars(compat.rnn)[name]
+    assert issubclass(cell_class, compat.tf.nn.rnn_cell.RNNCell)
+    assert cell_class.__module__.startswith("tf1_lstm.contrib.rnn.")
+
+
+def test_fused_cell_is_a_layer_over_the_whole_sequence_as_in_tf1():
+    # TF1's LSTMBlockFusedCell was a Layer called on [T, B, I], not an RNNCell.
+    fused = vars(compat.rnn)["LSTMBlockFusedCell"]
+    assert issubclass(fused, compat.tf.layers.Layer)
+    assert not issubclass(fused, compat.tf.nn.rnn_cell.RNNCell)
+
+
+@pytest.mark.parametrize("name", REBUILT_FUNCTIONS)
+def test_rebuilt_contrib_rnn_functions_are_ours(name):
+    assert vars(compat.rnn)[name].__module__ == "tf1_lstm.contrib.rnn.wrappers"
 
 
 def test_unknown_contrib_rnn_name_names_its_tf2_replacement():

@@ -61,6 +61,67 @@ def test_tf1_imports_build_and_run_a_static_rnn_stacked_dynamic_rnn_and_slim(tmp
     assert result.stderr == ""
 
 
+def test_each_tensorflow_contrib_module_is_the_tf1_lstm_contrib_module_of_that_name(tmp_path):
+    script = write_script(tmp_path, """
+        import importlib
+        import tensorflow as tf
+        import tensorflow.contrib.slim as slim
+        import tf_slim
+        for name in ("rnn", "layers", "slim"):
+            ours = importlib.import_module(f"tf1_lstm.contrib.{name}")
+            print(name, importlib.import_module(f"tensorflow.contrib.{name}") is ours,
+                  getattr(tf.contrib, name) is ours)
+        # layers and slim serve tf_slim's own objects, so one arg_scope covers both spellings
+        print(tf.contrib.layers.fully_connected is slim.fully_connected is tf_slim.fully_connected,
+              slim.arg_scope is tf_slim.arg_scope)
+    """)
+    result = tf1_lstm_run(script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:4] == [
+        "rnn True True", "layers True True", "slim True True", "True True"]
+
+
+# The script's own warnings, then (with --tf1) TF1 code that makes TensorFlow's notices.
+USER_WARNINGS_THEN_TF1 = """
+    import sys
+    import warnings
+
+
+    def old_helper():
+        warnings.warn("old_helper is deprecated; use new_helper", FutureWarning, stacklevel=2)
+
+
+    warnings.warn("mine", DeprecationWarning)
+    old_helper()  # a NumPy-style FutureWarning, pointing at its caller
+    if sys.argv[1:] == ["--tf1"]:
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 4, 3])
+        outputs, states = tf.nn.dynamic_rnn(tf.contrib.rnn.BasicLSTMCell(5), x, dtype=tf.float32)
+        tf.layers.dense(states.h, 2)
+        tf.contrib.layers.fully_connected(states.h, 3)
+"""
+
+
+def test_the_scripts_own_warnings_show_as_under_python_and_tensorflows_stay_hidden(tmp_path):
+    script = write_script(tmp_path, USER_WARNINGS_THEN_TF1)
+    python = run_python("", str(script))
+    assert python.returncode == 0, python.stderr
+    assert f"{script}:10: DeprecationWarning: mine" in python.stderr
+    assert f"{script}:11: FutureWarning: old_helper is deprecated" in python.stderr
+    result = tf1_lstm_run(script, "--tf1")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == python.stderr
+
+
+def test_the_tf1_code_of_that_script_does_make_tensorflow_notices(tmp_path):
+    # What the test above proves hidden is there: TF's logger and its UserWarnings.
+    script = write_script(tmp_path, USER_WARNINGS_THEN_TF1)
+    result = tf1_lstm_run(script, "--tf1", env={"TF1_LSTM_VERBOSE": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "dynamic_rnn (from tensorflow.python.ops.rnn) is deprecated" in result.stderr
+    assert "UserWarning: `tf.layers.dense` is deprecated" in result.stderr
+
+
 def test_input_data_from_examples_and_bare_import_is_our_reader(tmp_path, empty_mnist_dir):
     script = write_script(tmp_path, f"""
         from tensorflow.examples.tutorials.mnist import input_data

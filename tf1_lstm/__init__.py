@@ -1,10 +1,11 @@
 """tf1-lstm: run TensorFlow 1.x LSTM code on TensorFlow 2.
 
-Importing this package imports no TensorFlow: ``tf1_lstm.compat`` is the TF1 world's
-bootstrap, and each command of ``tf1_lstm.cli`` picks its world when it runs.
+Importing this package imports no TensorFlow: ``tf1_lstm.bootstrap`` starts the TF1 world
+(``tf1_lstm.compat`` exports it), and each command of ``tf1_lstm.cli`` picks its world when it
+runs.
 """
 
 __version__ = "0.1.0"
 
-# Set to 1 before tf1_lstm.compat is imported to keep TensorFlow's logs and warnings.
+# Set to 1 before tf1_lstm.bootstrap is imported to keep TensorFlow's logs and warnings.
 VERBOSE_ENV = "TF1_LSTM_VERBOSE"

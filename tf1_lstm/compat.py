@@ -1,138 +1,35 @@
-"""The TF1 world's bootstrap: import this module before anything else touches TensorFlow.
+"""The TF1 world in one import: import this module before anything else touches TensorFlow.
 
     import tf1_lstm.compat as c
     cell = c.rnn.BasicLSTMCell(128)          # works on TensorFlow 2.21
     outputs, states = c.rnn.static_rnn(cell, inputs, dtype=c.tf.float32)
 
-What importing it does, in this order (each step must come before the next):
+Importing it runs the bootstrap (``tf1_lstm.bootstrap``: ``TF_USE_LEGACY_KERAS=1``, quiet
+logs, graph mode, the clear error when Keras 3 already claimed the v1 cells) and exports the
+TF1 world on top of it:
 
-1. ``TF_USE_LEGACY_KERAS=1``. On TF 2.16+ ``tf.compat.v1.nn.rnn_cell.*`` are served by
-   whichever Keras the lazy loader picks the *first time* a Keras-backed name is touched.
-   With the flag it picks ``tf_keras`` (home of the v1 cells); without it Keras 3, which
-   raises "`BasicLSTMCell` is not available with Keras 3".
-2. Quiet logs: ``TF_CPP_MIN_LOG_LEVEL=3`` hides TF's C++ logs, but two lines printed while
-   ``import tensorflow`` runs (the CUDA stub notice and absl's "All log messages before
-   absl::InitializeLog()") ignore every variable we tried, so file descriptor 2 is pointed
-   at a temporary file around the import and replayed if the import fails.
-3. ``import tensorflow`` and a check that the v1 cells really come from ``tf_keras``.
-4. ``tf.compat.v1.disable_v2_behavior()``: graph mode, sessions, placeholders, and TF1's
-   ``TensorShape`` whose dimensions have ``.value`` (legacy scripts use it).
-5. Python-side deprecation spam (``warnings`` and TF's logger) is silenced.
+- ``tf``: ``tf.compat.v1`` in graph mode;
+- ``rnn``: the ``tf.contrib.rnn`` names (``tf1_lstm.contrib.rnn``);
+- ``reset_graph(seed)``: the documents' fresh-graph helper;
+- ``set_verbose(on)``: TensorFlow's Python-side warnings back on (True) or off;
+- ``LegacyKerasUnavailable``: what the import raises when the v1 cells cannot appear.
 
 Set ``TF1_LSTM_VERBOSE=1`` before the import (or pass ``--verbose`` to the CLI) to keep all
-of TensorFlow's output; ``set_verbose(True)`` turns the Python-side messages back on later.
-
-Exports: ``tf`` (= ``tf.compat.v1``), ``rnn`` (the ``tf.contrib.rnn`` names),
-``reset_graph(seed)``, ``set_verbose(on)``, ``LegacyKerasUnavailable``.
+of TensorFlow's output.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
-import sys
-import tempfile
-import warnings
-from collections.abc import Iterator
+import numpy as np
 
-from tf1_lstm import VERBOSE_ENV
-from tf1_lstm.errors import Tf1LstmError
+from tf1_lstm.bootstrap import LegacyKerasUnavailable, set_verbose, tf
+from tf1_lstm.contrib import rnn
 
-
-class LegacyKerasUnavailable(Tf1LstmError, RuntimeError):
-    """The TF1 RNN cells cannot appear in this process any more."""
-
-
-def _verbose_requested() -> bool:
-    return os.environ.get(VERBOSE_ENV, "").lower() in ("1", "true", "yes", "on")
-
-
-@contextlib.contextmanager
-def _stderr_fd_captured() -> Iterator[None]:
-    """Point fd 2 at a temporary file; replay what it caught if the block raises."""
-    sys.stderr.flush()
-    saved_fd = os.dup(2)
-    with tempfile.TemporaryFile() as caught:
-        os.dup2(caught.fileno(), 2)
-        try:
-            yield
-        except BaseException:
-            os.dup2(saved_fd, 2)
-            caught.seek(0)
-            os.write(2, caught.read())
-            raise
-        finally:
-            os.dup2(saved_fd, 2)
-            os.close(saved_fd)
-
-
-def _import_tensorflow():
-    os.environ["TF_USE_LEGACY_KERAS"] = "1"
-    if _verbose_requested() or "tensorflow" in sys.modules:
-        import tensorflow
-        return tensorflow
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with _stderr_fd_captured():
-        import tensorflow
-    return tensorflow
-
-
-def _check_legacy_cells(tf_module) -> None:
-    """Fail early, with the fix, if Keras 3 already claimed ``tf.compat.v1.nn.rnn_cell``."""
-    try:
-        tf_module.compat.v1.nn.rnn_cell.BasicLSTMCell  # noqa: B018 - resolves the lazy loader
-    except AttributeError as error:
-        raise LegacyKerasUnavailable(
-            "TensorFlow's v1 RNN cells (BasicLSTMCell, ...) are not available in this process: "
-            "TensorFlow was imported and its Keras route resolved to Keras 3 before "
-            f"tf1_lstm.compat was imported (TensorFlow said: {error}). "
-            "Fix: import tf1_lstm.compat before anything else imports tensorflow or keras, "
-            "or set TF_USE_LEGACY_KERAS=1 in the environment before starting Python, "
-            "or run the script with `tf1-lstm run SCRIPT`."
-        ) from None
-
-
-def _disable_v2_behavior(tf_module) -> None:
-    try:
-        tf_module.compat.v1.disable_v2_behavior()
-    except (ValueError, RuntimeError) as error:
-        raise LegacyKerasUnavailable(
-            f"Could not switch TensorFlow to TF1 graph mode ({error}). Eager code already ran "
-            "in this process; import tf1_lstm.compat before running any TensorFlow code."
-        ) from None
-
-
-_DEPRECATION_MESSAGES = (r".*(is deprecated|deprecated and will be removed|will be replaced by"
-                         r"|will be removed in a future version).*")
-
-
-def set_verbose(on: bool) -> None:
-    """Show (True) or hide (False) TensorFlow's Python-side warnings and deprecation notices."""
-    from tensorflow.python.util import deprecation
-
-    deprecation._PRINT_DEPRECATION_WARNINGS = on
-    logging.getLogger("tensorflow").setLevel(logging.INFO if on else logging.ERROR)
-    action = "default" if on else "ignore"
-    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
-        warnings.filterwarnings(action, category=category)
-    warnings.filterwarnings(action, message=_DEPRECATION_MESSAGES, category=UserWarning)
-
-
-_tf2 = _import_tensorflow()
-_check_legacy_cells(_tf2)
-set_verbose(_verbose_requested())
-_disable_v2_behavior(_tf2)
-
-tf = _tf2.compat.v1
-
-from tf1_lstm.legacy import contrib_rnn as rnn  # noqa: E402, F401 - needs the bootstrap above
+__all__ = ["tf", "rnn", "reset_graph", "set_verbose", "LegacyKerasUnavailable"]
 
 
 def reset_graph(seed: int = 42) -> None:
     """A fresh default graph with graph-level and NumPy seeds set (the documents' helper)."""
-    import numpy as np
-
     tf.reset_default_graph()
     tf.set_random_seed(seed)
     np.random.seed(seed)

@@ -1,1 +1,1 @@
-"""What makes an unmodified TF1 script run: the contrib surface, the import shim, the runner."""
+"""What makes an unmodified TF1 script run: the import shim, Keras 2, the runner, the hints."""

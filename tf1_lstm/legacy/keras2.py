@@ -25,7 +25,7 @@ import importlib.machinery
 import sys
 import types
 
-import tf1_lstm.compat  # noqa: F401 - TF_USE_LEGACY_KERAS and graph mode before tf_keras runs
+import tf1_lstm.bootstrap  # noqa: F401 - TF_USE_LEGACY_KERAS and graph mode before tf_keras runs
 from tf1_lstm.errors import Tf1LstmError
 
 PUBLIC_API = "tf_keras.api._v1.keras"

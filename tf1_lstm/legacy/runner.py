@@ -4,7 +4,7 @@ Same as Python: ``sys.argv == [SCRIPT, *ARGS]``, ``__name__ == "__main__"``, ``_
 SCRIPT as given, the script's folder is ``sys.path[0]``, ``sys.exit(n)`` is the exit code,
 an uncaught exception prints a traceback (of the script's own frames) and exits 1.
 Different on purpose: before the script runs, the TF1 bootstrap and the import shim are in
-place (``tf1_lstm.compat``, ``tf1_lstm.legacy.shim``), and an error of ours (a contrib name we
+place (``tf1_lstm.bootstrap``, ``tf1_lstm.legacy.shim``), and an error of ours (a contrib name we
 do not provide, a bad MNIST file) is printed as the script's line plus one clear message.
 A TensorFlow error caused by a TF1 idiom TF 2.21 rejects (``MultiRNNCell([cell] * n)``,
 ``tf.concat(1, [a, b])``) keeps Python's report, followed by one ``tf1-lstm: hint:`` line

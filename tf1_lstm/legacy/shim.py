@@ -4,8 +4,8 @@ After ``install()``:
 
     import tensorflow as tf                          -> the TF1 facade: tf.compat.v1 (graph mode),
                                                         plus tf.contrib, falling back to TF2 names
-    tf.contrib.rnn / from tensorflow.contrib import rnn -> tf1_lstm.legacy.contrib_rnn
-    tf.contrib.layers, tf.contrib.slim               -> tf_slim
+    tf.contrib.X / import tensorflow.contrib.X       -> tf1_lstm.contrib.X, for X in rnn,
+                                                        layers, slim (layers and slim: tf_slim)
     from tensorflow.examples.tutorials.mnist import input_data -> tf1_lstm.data.mnist
     import input_data                                -> tf1_lstm.data.mnist, unless the script
                                                         has its own input_data.py on sys.path
@@ -24,49 +24,26 @@ import importlib.machinery
 import sys
 import types
 
-import tf1_lstm.compat  # noqa: F401 - the TF1 bootstrap must run before anything below
+import tf1_lstm.bootstrap  # noqa: F401 - the TF1 bootstrap must run before anything below
+from tf1_lstm.contrib import layers, rnn, slim
+from tf1_lstm.contrib.replacements import module_not_provided
 from tf1_lstm.data import mnist as input_data
-from tf1_lstm.errors import Tf1LstmError
-from tf1_lstm.legacy import contrib_rnn, keras2
+from tf1_lstm.legacy import keras2
 
-
-class ContribModuleError(Tf1LstmError, AttributeError):
-    """A ``tf.contrib`` sub-module that TensorFlow 2 removed and we do not provide."""
-
-
-# tf.contrib sub-modules TF1 LSTM code imports that we do not provide, and what replaced them.
-CONTRIB_REPLACEMENTS: dict[str, str] = {
-    "seq2seq": "tensorflow_addons.seq2seq (archived) or keras_nlp / keras.layers attention layers",
-    "legacy_seq2seq": "keras.layers.LSTM encoder-decoder models",
-    "learn": "tf.estimator (TF 2.15 and older) or a plain keras.Model",
-    "cudnn_rnn": "keras.layers.LSTM / keras.layers.GRU (they use cuDNN on a GPU)",
-    "crf": "tensorflow_addons.text.crf (archived) or a custom layer",
-    "metrics": "tf.compat.v1.metrics or keras.metrics",
-    "training": "tf.compat.v1.train",
-    "framework": "tf.compat.v1 (arg_scope lives in tf_slim)",
-    "distributions": "tensorflow_probability.distributions",
-    "tpu": "tf.distribute.TPUStrategy",
-}
+# tensorflow.contrib.X -> tf1_lstm.contrib.X: the sub-modules we serve.
+CONTRIB_MODULES: dict[str, types.ModuleType] = {"rnn": rnn, "layers": layers, "slim": slim}
 
 
 def _make_contrib() -> types.ModuleType:
-    import tf_slim
-
     contrib = types.ModuleType("tensorflow.contrib", "tf.contrib, rebuilt by tf1-lstm")
     contrib.__path__ = []  # a package, so `import tensorflow.contrib.rnn` works
-    contrib.rnn = contrib_rnn
-    contrib.layers = tf_slim
-    contrib.slim = tf_slim
+    for name, module in CONTRIB_MODULES.items():
+        setattr(contrib, name, module)
 
     def missing(name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        replacement = CONTRIB_REPLACEMENTS.get(name, "see MIGRATION.md and the TF2 API docs")
-        raise ContribModuleError(
-            f"tf.contrib.{name} is not provided by tf1-lstm (tf.contrib was removed in "
-            f"TensorFlow 2). TF2 replacement: {replacement}. "
-            "Provided: tf.contrib.rnn, tf.contrib.layers, tf.contrib.slim."
-        )
+        raise module_not_provided(name, CONTRIB_MODULES)
 
     contrib.__getattr__ = missing
     return contrib
@@ -135,9 +112,8 @@ def install() -> types.ModuleType:
     facade = TF1Facade(current, contrib, examples["tensorflow.examples"])
     sys.modules.update(examples)
     sys.modules["tensorflow.contrib"] = contrib
-    sys.modules["tensorflow.contrib.rnn"] = contrib_rnn
-    sys.modules["tensorflow.contrib.layers"] = contrib.layers
-    sys.modules["tensorflow.contrib.slim"] = contrib.slim
+    sys.modules.update((f"tensorflow.contrib.{name}", module)
+                       for name, module in CONTRIB_MODULES.items())
     sys.modules["tensorflow"] = facade
     if not any(isinstance(finder, _BareInputDataFinder) for finder in sys.meta_path):
         sys.meta_path.append(_BareInputDataFinder())

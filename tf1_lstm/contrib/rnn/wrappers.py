@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-import tensorflow as _tf2
+from tf1_lstm.bootstrap import tf2 as _tf2
 
 _v1 = _tf2.compat.v1
 _RNNCell = _v1.nn.rnn_cell.RNNCell

@@ -28,8 +28,7 @@ checked by ``tests/test_contrib_block_cells.py``):
 
 from __future__ import annotations
 
-import tensorflow as _tf2
-
+from tf1_lstm.bootstrap import tf2 as _tf2
 from tf1_lstm.errors import Tf1LstmError
 
 _v1 = _tf2.compat.v1

@@ -1,0 +1,79 @@
+"""The one table: every ``tf.contrib`` name we do not serve -> what replaced it in TF2.
+
+Keys are paths under ``tf.contrib``: a sub-module (``"seq2seq"``) or a name inside a
+sub-module we do serve (``"rnn.ConvLSTMCell"``). The errors built from it are what a TF1
+user sees instead of a bare AttributeError from deep inside: the name, and what to use.
+TensorFlow-free: plain data and the two error classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tf1_lstm.errors import Tf1LstmError
+
+TF2_REPLACEMENTS: dict[str, str] = {
+    # tf.contrib sub-modules TF1 LSTM code imports that we do not provide.
+    "seq2seq": "tensorflow_addons.seq2seq (archived) or keras_nlp / keras.layers attention layers",
+    "legacy_seq2seq": "keras.layers.LSTM encoder-decoder models",
+    "learn": "tf.estimator (TF 2.15 and older) or a plain keras.Model",
+    "cudnn_rnn": "keras.layers.LSTM / keras.layers.GRU (they use cuDNN on a GPU)",
+    "crf": "tensorflow_addons.text.crf (archived) or a custom layer",
+    "metrics": "tf.compat.v1.metrics or keras.metrics",
+    "training": "tf.compat.v1.train",
+    "framework": "tf.compat.v1 (arg_scope lives in tf_slim)",
+    "distributions": "tensorflow_probability.distributions",
+    "tpu": "tf.distribute.TPUStrategy",
+    # tf.contrib.rnn names a TF1 user reaches for that we do not provide.
+    "rnn.LayerNormBasicLSTMCell":
+        "a keras.layers.LSTMCell subclass with keras.layers.LayerNormalization",
+    "rnn.CoupledInputForgetGateLSTMCell":
+        "a custom keras.layers.Layer cell (no built-in equivalent)",
+    "rnn.EmbeddingWrapper": "keras.layers.Embedding before the RNN",
+    "rnn.AttentionCellWrapper": "keras.layers.Attention / MultiHeadAttention on the RNN outputs",
+    "rnn.HighwayWrapper": "a custom keras.layers.Layer (no built-in equivalent)",
+    "rnn.ConvLSTMCell": "keras.layers.ConvLSTM2D (or ConvLSTM1D / ConvLSTM3D)",
+    "rnn.Conv1DLSTMCell": "keras.layers.ConvLSTM1D",
+    "rnn.Conv2DLSTMCell": "keras.layers.ConvLSTM2D",
+    "rnn.Conv3DLSTMCell": "keras.layers.ConvLSTM3D",
+    "rnn.NASCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
+    "rnn.UGRNNCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
+    "rnn.IntersectionRNNCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
+    "rnn.PhasedLSTMCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
+    "rnn.GridLSTMCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
+    "rnn.TimeFreqLSTMCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
+    "rnn.FusedRNNCell": "keras.layers.LSTM / keras.layers.GRU",
+    "rnn.FusedRNNCellAdaptor": "keras.layers.RNN(cell)",
+    "rnn.TimeReversedFusedRNN": "keras.layers.RNN(cell, go_backwards=True)",
+}
+
+# What the message says for a sub-module, or a name in a served sub-module, the table lacks.
+UNLISTED_MODULE = "see MIGRATION.md and the TF2 API docs"
+UNLISTED_NAME_IN: dict[str, str] = {"rnn": "see MIGRATION.md, or keras.layers for the TF2 API"}
+
+
+class ContribModuleError(Tf1LstmError, AttributeError):
+    """A ``tf.contrib`` sub-module that TensorFlow 2 removed and we do not provide."""
+
+
+class ContribNameError(Tf1LstmError, AttributeError):
+    """A name in a ``tf.contrib`` sub-module we serve, that we do not provide."""
+
+
+def _removed(path: str, replacement: str) -> str:
+    return (f"tf.contrib.{path} is not provided by tf1-lstm (tf.contrib was removed in "
+            f"TensorFlow 2). TF2 replacement: {replacement}.")
+
+
+def module_not_provided(name: str, served: Iterable[str]) -> ContribModuleError:
+    """The error for ``tf.contrib.<name>``, listing the sub-modules we do serve."""
+    provided = ", ".join(f"tf.contrib.{module}" for module in served)
+    return ContribModuleError(
+        f"{_removed(name, TF2_REPLACEMENTS.get(name, UNLISTED_MODULE))} Provided: {provided}.")
+
+
+def name_not_provided(module: str, name: str, provided: Iterable[str]) -> ContribNameError:
+    """The error for ``tf.contrib.<module>.<name>``, listing the names the module has."""
+    path = f"{module}.{name}"
+    replacement = TF2_REPLACEMENTS.get(path, UNLISTED_NAME_IN.get(module, UNLISTED_MODULE))
+    return ContribNameError(f"{_removed(path, replacement)} Provided here: {', '.join(provided)}.")
