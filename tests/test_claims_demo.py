@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tf1_lstm.claims.verdict import Verdict
 from tf1_lstm.compat import tf
 from tf1_lstm.demo import print_claims, run_demo
 from tf1_lstm.train import LogdirError, new_run_dir
@@ -25,8 +26,8 @@ def demo(tmp_path_factory):
     stdout = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdout", stdout)
-        status = print_claims(result, data_dir=str(no_mnist), out=str(root / "plots"))
-    return result, logdir, status, stdout.getvalue(), root / "plots"
+        report = print_claims(result, data_dir=str(no_mnist), out=str(root / "plots"))
+    return result, logdir, report, stdout.getvalue(), root / "plots"
 
 
 def events(folder: Path) -> list:
@@ -63,8 +64,10 @@ def test_static_rnn_run_has_loss_and_accuracy_at_every_logged_step(demo):
 
 
 def test_demo_ends_with_the_claims_table_and_where_the_plots_are(demo):
-    result, _, status, printed, plots = demo
-    assert status == 0
+    result, _, report, printed, plots = demo
+    verdicts = {claim.key: claim.verdict for claim in report.results}
+    assert len(verdicts) == 37
+    assert verdicts["gru_third_fewer_parameters"] == Verdict.DOES_NOT_HOLD
     assert "GRU/LSTM = 0.750" in printed and "does not hold" in printed
     assert f"{plots}/claims.md" in printed
     assert (plots / "gates_heatmap.png").stat().st_size > 10_000

@@ -67,3 +67,41 @@ def test_stacked_port_trains_unchanged_under_mirrored_strategy(runs):
     result = runs["001_stacked_mirrored"]
     assert "MirroredStrategy: 2 replicas in sync" in result.stdout
     assert "on 2 mirrored replicas" in result.stdout.splitlines()[-1]
+
+
+# What each run printed, checked here against the documents' own numbers (not the scripts'
+# CHECK lines, which are the scripts' own code judging themselves).
+DOCUMENT_003_MEMORY, DOCUMENT_003_OUTPUT = [3, 7, 7, 7, 0], [0, 0, 0, 7, 0]
+ACCURACY = re.compile(r"[Tt]est(?:ing)? [Aa]ccuracy[^0-9]*?(\d\.\d{4})")
+QUICK_ACCURACY_FLOOR = 0.5  # MNIST chance is 0.1; a few quick epochs of any LSTM reach 0.5
+
+
+@pytest.mark.parametrize("name", ["000", "001_stacked", "002"])
+def test_mnist_ports_print_a_test_accuracy_far_above_chance(runs, name):
+    accuracies = [float(value) for value in ACCURACY.findall(runs[name].stdout)]
+    assert accuracies and min(accuracies) > QUICK_ACCURACY_FLOOR, runs[name].stdout[-1500:]
+
+
+def test_peephole_and_gru_ports_print_the_documents_parameter_ratios(runs):
+    rows = {line.split()[0]: line.split() for line in runs["001_004"].stdout.splitlines()
+            if line.split() and line.split()[0] in ("LSTM", "peephole", "gru")}
+    lstm = int(rows["LSTM"][1])
+    assert int(rows["gru"][1]) * 4 == lstm * 3  # document 003: GRU has 3/4 of the weights
+    assert int(rows["peephole"][1]) == lstm + 3 * 150 * 3  # w_i, w_f, w_o [150] per layer
+
+
+def test_document_003_trace_printed_by_the_keras_port_is_the_lectures(runs):
+    table = [line.split() for line in runs["003"].stdout.splitlines()
+             if re.match(r"^\d\s+\[", line)]
+    memory = [float(row[-2]) for row in table]
+    output = [float(row[-1]) for row in table]
+    assert memory == pytest.approx(DOCUMENT_003_MEMORY, abs=1e-3)
+    assert output == pytest.approx(DOCUMENT_003_OUTPUT, abs=1e-3)
+
+
+def test_char_lstm_port_learns_its_text(runs):
+    match = re.search(r"first batch loss (\S+) \(ln\(vocab\) = (\S+)\), last epoch mean loss "
+                      r"(\S+)", runs["004"].stdout)
+    first, chance, last = (float(value) for value in match.groups())
+    assert abs(first - chance) < 0.5  # untrained: about uniform over the vocabulary
+    assert last < 0.8 * first
