@@ -6,11 +6,12 @@ STAMP  := $(VENV)/.installed
 LOG    := $(VENV)/install.log
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint env clean-env help
+.PHONY: demo test test-fast lint env clean-env help
 
 help:
 	@echo "make demo   train document 002's LSTM on MNIST (embedded subset if no IDX files) and report"
 	@echo "make test   run the test suite"
+	@echo "make test-fast  the quick tier (no subprocess scripts, ports or training), under 90 s"
 	@echo "make lint   ruff over the library and tests"
 	@echo "make env    only build $(VENV) from requirements.txt"
 
@@ -33,6 +34,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,6 +3,10 @@
 The pytest process itself lives in the TF1 world (tests import ``tf1_lstm.compat``). Anything
 that must start from a clean interpreter (import order, log noise, the CLI) runs in a
 subprocess through ``run_python``.
+
+Two tiers: ``make test`` runs everything; ``make test-fast`` (``pytest -m "not slow"``, under
+90 s on 2 cores) leaves out the modules in ``SLOW_MODULES``: those that run scripts or the
+CLI in new interpreters, port through the Keras 3 / PyTorch world, or train models.
 """
 
 from __future__ import annotations
@@ -16,6 +20,24 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+SLOW_MODULES = {
+    # scripts, notebooks and the CLI in fresh interpreters
+    "test_legacy_examples", "test_port_tf2_examples", "test_cli", "test_runner",
+    "test_runner_keras2_and_hints", "test_compat",
+    # ports written and proven through the Keras 3 / PyTorch world
+    "test_port_command", "test_port_proof", "test_port_graph_proof",
+    # training, or many graphs and their gradients
+    "test_claims_demo", "test_claims_report", "test_static_rnn_mnist",
+    "test_fast_matches_basic_lstm", "test_cells_gradients",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of SLOW_MODULES ``slow`` (left out by ``make test-fast``)."""
+    for item in items:
+        if item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 def run_python(code: str = "", *args: str, env: dict[str, str] | None = None,
