@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tf1_lstm.cells.base import create_cell_variables
 from tf1_lstm.cells.basic_rnn import HandBasicRNNCell
 from tf1_lstm.cells.gru import HandGRUCell
 from tf1_lstm.cells.hand import make_hand_cell
@@ -71,6 +72,21 @@ def test_stacked_hand_cells_use_multi_rnn_cell_names(kind, mode):
     _, _, builtin_variables = build(kind, hand=False, mode=mode, layers=3)
     assert layout(hand_variables) == layout(builtin_variables)
     assert layout(hand_variables)[-1][0].startswith("rnn/multi_rnn_cell/cell_2/")
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED_LAYOUT))
+def test_variables_made_without_a_step_are_the_ones_a_step_makes(kind):
+    """create_cell_variables (for whole-sequence functions): a step's names, shapes and
+    dtype, and static_rnn's steps then reuse them."""
+    reset_graph()
+    cell = make_hand_cell(kind, H)
+    with tf.variable_scope("rnn"):
+        create_cell_variables(cell, I, tf.float64)
+    made = [(v.op.name, v.shape.as_list(), v.dtype.base_dtype) for v in tf.global_variables()]
+    assert made == [(f"rnn/{name}", shape, tf.float64) for name, shape in EXPECTED_LAYOUT[kind]]
+    x = tf.placeholder(tf.float64, [B, T, I])
+    rnn.static_rnn(cell, tf.unstack(x, T, 1), dtype=tf.float64)
+    assert len(tf.global_variables()) == len(made)
 
 
 @pytest.mark.parametrize("kind", list(EXPECTED_LAYOUT))

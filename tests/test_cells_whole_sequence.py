@@ -1,4 +1,4 @@
-"""HandLSTMCell.whole_sequence projects every step's input with ONE matmul up front (the
+"""whole_sequence(cell, inputs) projects every step's input with ONE matmul up front (the
 trick fused kernels use) and still computes dynamic_rnn's outputs and states.
 
 Equality with the built-in cell under every axis is in the matrix (mode "projected"); here:
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tf1_lstm.cells.lstm import HandLSTMCell, stacked_whole_sequence
+from tf1_lstm.cells.lstm import HandLSTMCell, stacked_whole_sequence, whole_sequence
 from tf1_lstm.cells.peephole import HandPeepholeLSTMCell
 from tf1_lstm.compat import reset_graph, tf
 
@@ -28,7 +28,7 @@ def matmul_shapes(graph) -> list[tuple[list, bool]]:
 def test_one_input_matmul_for_all_steps_and_only_h_inside_the_loop(cell_class):
     reset_graph()
     x = tf.placeholder(tf.float32, [B, T, I])
-    cell_class(H).whole_sequence(x, dtype=tf.float32)
+    whole_sequence(cell_class(H), x, dtype=tf.float32)
     shapes = matmul_shapes(tf.get_default_graph())
     assert ([B * T, I], False) in shapes                     # x [B*T, I] @ W_x, once
     assert [s for s, in_loop in shapes if in_loop] == [[B, H]]   # h [B, H] @ W_h per step
@@ -43,7 +43,7 @@ def test_whole_sequence_equals_dynamic_rnn_with_unknown_batch_and_time():
     expected, expected_state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths,
                                                  dtype=tf.float32)
     # The same cell object: its variables (rnn/basic_lstm_cell/*) are reused, not copied.
-    actual, actual_state = cell.whole_sequence(x, sequence_length=lengths, dtype=tf.float32)
+    actual, actual_state = whole_sequence(cell, x, sequence_length=lengths, dtype=tf.float32)
     assert len(tf.global_variables()) == 2
     rng = np.random.default_rng(0)
     feed = {x: rng.normal(size=(B, T, I)), lengths: [T, 2, 0]}
@@ -72,4 +72,4 @@ def test_whole_sequence_needs_a_dtype_or_an_initial_state():
     reset_graph()
     x = tf.placeholder(tf.float32, [B, T, I])
     with pytest.raises(ValueError, match="dtype"):
-        HandLSTMCell(H).whole_sequence(x)
+        whole_sequence(HandLSTMCell(H), x)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tf1_lstm import fast
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.errors import Tf1LstmError
-from tf1_lstm.fast.rnn import MAX_DEFAULT_SHARDS
+from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.rnn import MAX_DEFAULT_SHARDS, default_shards, dynamic_rnn, static_rnn
 
 B, T, I, H = 8, 6, 4, 5  # noqa: E741
 
@@ -25,8 +25,8 @@ def test_weight_gradient_is_one_matmul_over_all_steps_per_shard():
     graph = tf.Graph()
     with graph.as_default():
         x = tf.placeholder(tf.float32, [B, T, I])
-        outputs, _ = fast.static_rnn(fast.FastLSTMCell(H), tf.unstack(x, T, 1),
-                                     dtype=tf.float32, shards=2)
+        outputs, _ = static_rnn(FastLSTMCell(H), tf.unstack(x, T, 1),
+                                dtype=tf.float32, shards=2)
         tf.gradients(tf.reduce_sum(outputs[-1]), tf.global_variables())
     in_gradient = _matmul_shapes(graph, "gradients/")
     weight_gradients = [s for s in in_gradient if s[0] == [T * B // 2, I + H + 1]]
@@ -41,7 +41,7 @@ def test_forward_step_is_one_matmul_with_the_bias_inside():
     graph = tf.Graph()
     with graph.as_default():
         x = tf.placeholder(tf.float32, [B, T, I])
-        fast.dynamic_rnn(fast.FastLSTMCell(H), x, dtype=tf.float32, shards=1)
+        dynamic_rnn(FastLSTMCell(H), x, dtype=tf.float32, shards=1)
     forward = [s for s in _matmul_shapes(graph, "") if s[1] == [I + H + 1, 4 * H]]
     assert len(forward) == T and all(s[0] == [B, I + H + 1] for s in forward)
 
@@ -50,40 +50,40 @@ def test_basic_lstm_cell_is_refused_with_the_replacement_named():
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [None, T, I])
         with pytest.raises(Tf1LstmError, match=r"got BasicLSTMCell.*FastLSTMCell\(n, forget"):
-            fast.dynamic_rnn(rnn.BasicLSTMCell(H), x, dtype=tf.float32)
-        mixed = rnn.MultiRNNCell([fast.FastLSTMCell(H), rnn.GRUCell(H)])
+            dynamic_rnn(rnn.BasicLSTMCell(H), x, dtype=tf.float32)
+        mixed = rnn.MultiRNNCell([FastLSTMCell(H), rnn.GRUCell(H)])
         with pytest.raises(Tf1LstmError, match="MultiRNNCell of GRUCell"):
-            fast.static_rnn(mixed, tf.unstack(x, T, 1), dtype=tf.float32)
+            static_rnn(mixed, tf.unstack(x, T, 1), dtype=tf.float32)
 
 
 def test_unknown_number_of_steps_is_refused_with_the_way_out():
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [None, None, I])
         with pytest.raises(Tf1LstmError, match="number of time steps known.*tf.nn.dynamic_rnn"):
-            fast.dynamic_rnn(fast.FastLSTMCell(H), x, dtype=tf.float32)
+            dynamic_rnn(FastLSTMCell(H), x, dtype=tf.float32)
 
 
 def test_dtype_or_initial_state_and_a_positive_shard_count_are_needed():
     with tf.Graph().as_default():
         inputs = tf.unstack(tf.placeholder(tf.float32, [None, T, I]), T, 1)
         with pytest.raises(ValueError, match="dtype"):
-            fast.static_rnn(fast.FastLSTMCell(H), inputs)
+            static_rnn(FastLSTMCell(H), inputs)
         with pytest.raises(ValueError, match="shards must be at least 1"):
-            fast.static_rnn(fast.FastLSTMCell(H), inputs, dtype=tf.float32, shards=0)
+            static_rnn(FastLSTMCell(H), inputs, dtype=tf.float32, shards=0)
 
 
 def test_default_shards_is_one_per_core_within_limits():
-    assert 1 <= fast.default_shards() <= MAX_DEFAULT_SHARDS
+    assert 1 <= default_shards() <= MAX_DEFAULT_SHARDS
 
 
-def test_whole_sequence_is_the_fast_dynamic_rnn_with_the_cells_own_variables():
-    """FastLSTMCell.whole_sequence keeps HandLSTMCell's contract: dynamic_rnn's result."""
+def test_fast_dynamic_rnn_reuses_the_variables_a_core_dynamic_rnn_made():
+    """The cell tf.nn.dynamic_rnn built keeps its kernel and bias; the result is the same."""
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [None, T, I])
         lengths = tf.placeholder(tf.int32, [None])
-        cell = fast.FastLSTMCell(H, forget_bias=0.5)
+        cell = FastLSTMCell(H, forget_bias=0.5)
         expected = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
-        actual = cell.whole_sequence(x, sequence_length=lengths, dtype=tf.float32)
+        actual = dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
         assert len(tf.global_variables()) == 2          # the same kernel and bias, reused
         rng = np.random.default_rng(0)
         with tf.Session() as sess:

@@ -3,7 +3,7 @@ gradients (w.r.t. the inputs and every weight), from ONE checkpoint the built-in
 
 Each case builds BasicLSTMCell under rnn.static_rnn / tf.nn.dynamic_rnn, gives every variable
 random values (the biases too, so every gate column matters), saves a checkpoint, restores it
-into FastLSTMCell under fast.static_rnn / fast.dynamic_rnn, and compares. Tolerance 1e-5 in
+into FastLSTMCell under the fast static_rnn / dynamic_rnn, and compares. Tolerance 1e-5 in
 float32: max |diff| for values, max |diff| / max |gradient| for gradients.
 """
 
@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tf1_lstm import fast
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.rnn import dynamic_rnn as fast_dynamic_rnn
+from tf1_lstm.fast.rnn import static_rnn as fast_static_rnn
 
 TOLERANCE = {"float32": 1e-5, "float64": 1e-10}
 
@@ -48,8 +50,8 @@ def build(case: Case, implementation: str):
             make, static_rnn, dynamic_rnn, extra = (rnn.BasicLSTMCell, rnn.static_rnn,
                                                     tf.nn.dynamic_rnn, {})
         else:
-            make, static_rnn, dynamic_rnn, extra = (fast.FastLSTMCell, fast.static_rnn,
-                                                    fast.dynamic_rnn, {"shards": case.shards})
+            make, static_rnn, dynamic_rnn, extra = (FastLSTMCell, fast_static_rnn,
+                                                    fast_dynamic_rnn, {"shards": case.shards})
         cells = [make(case.units, forget_bias=case.forget_bias) for _ in range(case.layers)]
         cell = cells[0] if case.layers == 1 else rnn.MultiRNNCell(cells)
         if case.mode == "static":
@@ -125,7 +127,7 @@ def test_fast_lstm_cell_runs_under_core_static_rnn_with_basic_lstm_cell_names():
     # Not fast there, but a drop-in: rnn.static_rnn accepts it and names its variables alike.
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [None, 4, 3])
-        rnn.static_rnn(fast.FastLSTMCell(5), tf.unstack(x, 4, 1), dtype=tf.float32)
+        rnn.static_rnn(FastLSTMCell(5), tf.unstack(x, 4, 1), dtype=tf.float32)
         names = sorted(v.op.name for v in tf.global_variables())
     assert names == ["rnn/basic_lstm_cell/bias", "rnn/basic_lstm_cell/kernel"]
 

@@ -48,8 +48,9 @@ def import_graph() -> dict[str, set[str]]:
                 found |= {f"{node.module}.{alias.name}" for alias in node.names}
         imported = {module for module in found if module in modules}
         # importing a.b.c runs a/__init__ and a/b/__init__ too
-        graph[name] = imported | {parent for module in imported
-                                  for parent in _parents(module) if parent in modules}
+        imported |= {parent for module in imported for parent in _parents(module)
+                     if parent in modules}
+        graph[name] = imported - {name}
     return graph
 
 
@@ -159,3 +160,42 @@ def test_a_task_that_runs_too_long_is_stopped(task_folder):
     with WorldProcess("tf2", "slow_task", {}) as process:
         done = process.result(timeout=2)
     assert not done.ok and done.error == "timed out after 2 s"
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import cycle among the package's modules (as found by a depth-first walk)."""
+    found, state = [], {}  # module -> "open" while on the walk's path, "done" after
+
+    def walk(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for imported in sorted(graph.get(module, ())):
+            if imported in _parents(module):
+                continue  # a module's own package: Python runs it first, not a cycle
+            if state.get(imported) == "open":
+                found.append(path[path.index(imported):] + [imported])
+            elif imported not in state:
+                walk(imported, [*path, imported])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module, [module])
+    return found
+
+
+def test_the_package_has_no_import_cycles():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_the_data_reader_and_the_bootstrap_stand_alone():
+    # data/ is read by both worlds and by users without TensorFlow; the bootstrap is the
+    # bottom of the TF1 world: neither may import anything above it
+    graph = import_graph()
+    allowed = {"tf1_lstm", "tf1_lstm.errors"}
+    for module in ("tf1_lstm.data.idx", "tf1_lstm.data.mnist", "tf1_lstm.bootstrap"):
+        assert {m for m in reachable(graph, module) if not m.startswith("tf1_lstm.data")} \
+            <= allowed, module

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tf1_lstm import fast
 from tf1_lstm.bench.jobs import INFER, INFERENCE_BATCH, MODELS, TRAIN, ModelSpec, thread_settings
 from tf1_lstm.bench.timing import time_blocks
-from tf1_lstm.cells.lstm import HandLSTMCell, stacked_whole_sequence
+from tf1_lstm.cells.lstm import HandLSTMCell, stacked_whole_sequence, whole_sequence
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.rnn import dynamic_rnn as fast_dynamic_rnn
+from tf1_lstm.fast.rnn import static_rnn as fast_static_rnn
 
 WORLD = "tf1"  # a tf1_lstm.worlds task: graph mode, the v1 cells
 
@@ -72,16 +74,16 @@ def top_layer_h(path: str, spec: ModelSpec, x, steps: int):
         case "hand_projected":
             cells = [HandLSTMCell(units) for _ in range(spec.layers)]
             if spec.layers == 1:
-                return cells[0].whole_sequence(x, dtype=tf.float32)[1].h
+                return whole_sequence(cells[0], x, dtype=tf.float32)[1].h
             return stacked_whole_sequence(cells, x, dtype=tf.float32)[1][-1].h
         case "fast" | "fast_1shard":
             shards = 1 if path == "fast_1shard" else None
-            cell = _cells(lambda: fast.FastLSTMCell(units), spec)
+            cell = _cells(lambda: FastLSTMCell(units), spec)
             if spec.unroller == "static":
-                outputs, _ = fast.static_rnn(cell, tf.unstack(x, steps, 1), dtype=tf.float32,
+                outputs, _ = fast_static_rnn(cell, tf.unstack(x, steps, 1), dtype=tf.float32,
                                              shards=shards)
                 return outputs[-1]
-            _, state = fast.dynamic_rnn(cell, x, dtype=tf.float32, shards=shards)
+            _, state = fast_dynamic_rnn(cell, x, dtype=tf.float32, shards=shards)
             return (state[-1] if spec.layers > 1 else state).h
         case "block_fused":
             layer_input = tf.transpose(x, [1, 0, 2])                         # [T, B, I]

@@ -6,7 +6,7 @@ docstring under the names the code uses, and its variables laid out exactly as t
 cell's, so one ``tf.train.Saver`` checkpoint restores into either:
 
     lstm.py       HandLSTMCell           == BasicLSTMCell           (basic_lstm_cell/)
-                  .whole_sequence, stacked_whole_sequence: input projection up front
+                  whole_sequence, stacked_whole_sequence: input projection up front
     peephole.py   HandPeepholeLSTMCell   == LSTMCell(use_peepholes=True)   (lstm_cell/)
     gru.py        HandGRUCell            == GRUCell                 (gru_cell/)
     basic_rnn.py  HandBasicRNNCell       == BasicRNNCell            (basic_rnn_cell/)
@@ -19,6 +19,8 @@ Each cell is an ``RNNCell`` (TF1 graph mode) that ``static_rnn``, ``dynamic_rnn`
 implementations against each other.
 
     hand.py       make_hand_cell(kind, units): the hand-written twin of models.cells.make_cell
+    base.py       HandCell, and create_cell_variables: a cell's variables, named as a step
+                  names them, for functions that run a whole sequence without calling it
 
 This package's ``__init__`` imports nothing: ``tf1_lstm.cells.kinds`` and
 ``tf1_lstm.cells.reference`` stay importable without TensorFlow (the TF2 world uses them),

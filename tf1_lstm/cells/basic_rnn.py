@@ -20,9 +20,11 @@ class HandBasicRNNCell(HandCell):
 
     default_name = CELL_KINDS["rnn"].scope  # BasicRNNCell's, so checkpoints interchange
 
-    def _add_weights(self, input_depth: int, units: int) -> None:
-        self._kernel = self.add_weight("kernel", [input_depth + units, units])   # [I+H, H]
-        self._bias = self.add_weight("bias", [units], initializer=tf.zeros_initializer())
+    def _add_weights(self, input_depth: int, units: int, dtype) -> None:
+        # kernel [I+H, H], bias [H]
+        self._kernel = self.add_weight("kernel", [input_depth + units, units], dtype=dtype)
+        self._bias = self.add_weight("bias", [units], dtype=dtype,
+                                     initializer=tf.zeros_initializer())
 
     @tf.autograph.experimental.do_not_convert  # nothing to convert; AutoGraph only slows it
     def call(self, inputs, state):

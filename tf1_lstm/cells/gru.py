@@ -34,12 +34,14 @@ class HandGRUCell(HandCell):
 
     default_name = CELL_KINDS["gru"].scope  # GRUCell's, so checkpoints interchange
 
-    def _add_weights(self, input_depth: int, units: int) -> None:
-        self._gate_kernel = self.add_weight("gates/kernel", [input_depth + units, 2 * units])
-        self._gate_bias = self.add_weight("gates/bias", [2 * units],
+    def _add_weights(self, input_depth: int, units: int, dtype) -> None:
+        self._gate_kernel = self.add_weight("gates/kernel", [input_depth + units, 2 * units],
+                                            dtype=dtype)
+        self._gate_bias = self.add_weight("gates/bias", [2 * units], dtype=dtype,
                                           initializer=tf.constant_initializer(1.0))
-        self._candidate_kernel = self.add_weight("candidate/kernel", [input_depth + units, units])
-        self._candidate_bias = self.add_weight("candidate/bias", [units],
+        self._candidate_kernel = self.add_weight("candidate/kernel", [input_depth + units, units],
+                                                 dtype=dtype)
+        self._candidate_bias = self.add_weight("candidate/bias", [units], dtype=dtype,
                                                initializer=tf.zeros_initializer())
 
     @tf.autograph.experimental.do_not_convert  # nothing to convert; AutoGraph only slows it

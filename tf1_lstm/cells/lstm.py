@@ -19,16 +19,18 @@ checkpoint restores into either cell: ``basic_lstm_cell/kernel`` [I + H, 4H] (gl
 uniform) and ``basic_lstm_cell/bias`` [4H] (zeros), under the caller's scope (``rnn/``
 for static_rnn and dynamic_rnn, ``rnn/multi_rnn_cell/cell_k/`` inside a MultiRNNCell).
 
-``HandLSTMCell.whole_sequence`` runs a whole [B, T, I] sequence with the input projection of
+``whole_sequence(cell, inputs)`` runs a whole [B, T, I] sequence with the input projection of
 all T steps done by ONE matmul up front (what fused kernels such as cuDNN's do): only
-h_{t-1} @ kernel[I:] is left inside the loop. Same variables, same result as dynamic_rnn.
+h_{t-1} @ kernel[I:] is left inside the loop. Same variables, same result as dynamic_rnn;
+``stacked_whole_sequence(cells, inputs)`` does it layer by layer for a MultiRNNCell's stack.
+The cell itself is one step; these functions are the loop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tf1_lstm.cells.base import Activation, HandCell
+from tf1_lstm.cells.base import Activation, HandCell, create_cell_variables, known_input_depth
 from tf1_lstm.cells.kinds import CELL_KINDS
 from tf1_lstm.compat import rnn, tf
 
@@ -53,17 +55,16 @@ class HandLSTMCell(HandCell):
     def state_size(self) -> rnn.LSTMStateTuple:
         return rnn.LSTMStateTuple(self._num_units, self._num_units)
 
-    def _add_weights(self, input_depth: int, units: int) -> None:
-        self._kernel = self.add_weight("kernel", [input_depth + units, 4 * units])  # [I+H, 4H]
-        self._bias = self.add_weight("bias", [4 * units],                            # [4H]
+    def _add_weights(self, input_depth: int, units: int, dtype) -> None:
+        self._kernel = self.add_weight("kernel", [input_depth + units, 4 * units],  # [I+H, 4H]
+                                       dtype=dtype)
+        self._bias = self.add_weight("bias", [4 * units], dtype=dtype,               # [4H]
                                      initializer=tf.zeros_initializer())
 
     # Plain Python: tf_keras would run `call` through AutoGraph, which has nothing to convert
     # here and only slows graph building down.
     @tf.autograph.experimental.do_not_convert
-    def call(self, inputs, state, sequence_length=None, whole_sequence: bool = False):
-        if whole_sequence:  # reached only through self.whole_sequence(...)
-            return self._run_whole_sequence(inputs, state, sequence_length)
+    def call(self, inputs, state):
         c_prev, h_prev = state                                                # [B, H] each
         z = tf.matmul(tf.concat([inputs, h_prev], 1), self._kernel) + self._bias  # [B, 4H]
         c, h = self._next_state(z, c_prev)
@@ -80,62 +81,64 @@ class HandLSTMCell(HandCell):
         h = o * self._activation(c)
         return c, h
 
-    # --- the whole sequence, input projection hoisted out of the loop -------------------------
+# --- the whole sequence, input projection hoisted out of the loop ----------------------------
 
-    def whole_sequence(self, inputs, sequence_length=None, initial_state=None, dtype=None,
-                       scope: str = "rnn"):
-        """``dynamic_rnn(self, inputs, ...)`` with one [B*T, I] @ [I, 4H] matmul up front.
+def whole_sequence(cell: HandLSTMCell, inputs, sequence_length=None, initial_state=None,
+                   dtype=None, scope: str = "rnn"):
+    """``dynamic_rnn(cell, inputs, ...)`` with one [B*T, I] @ [I, 4H] matmul up front.
 
-        inputs [B, T, I] (batch-major, as dynamic_rnn's default); returns ``(outputs, state)``
-        with outputs [B, T, H] and state ``LSTMStateTuple(c, h)`` after the last step.
-        With ``sequence_length`` [B]: outputs are 0 from step L_b on and the state is the one
-        after step L_b - 1, copied through (dynamic_rnn's contract). The variables live under
-        ``scope``/basic_lstm_cell/ (dynamic_rnn's names) unless the cell was already built.
-        """
-        with tf.variable_scope(scope):
-            if initial_state is None:
-                if dtype is None:
-                    raise ValueError("whole_sequence needs initial_state or dtype "
-                                     "(as dynamic_rnn does)")
-                initial_state = self.zero_state(tf.shape(inputs)[0], dtype)
-            # The layer's own __call__ (skipping RNNCell's) builds the variables in the layer's
-            # scope exactly as a per-step call would, then runs `call` with our flag.
-            return super(rnn.RNNCell, self).__call__(
-                inputs, initial_state, sequence_length=sequence_length, whole_sequence=True)
+    inputs [B, T, I] (batch-major, as dynamic_rnn's default); returns ``(outputs, state)``
+    with outputs [B, T, H] and state ``LSTMStateTuple(c, h)`` after the last step.
+    With ``sequence_length`` [B]: outputs are 0 from step L_b on and the state is the one
+    after step L_b - 1, copied through (dynamic_rnn's contract). The variables live under
+    ``scope``/basic_lstm_cell/ (dynamic_rnn's names) unless the cell was already built.
+    Any HandLSTMCell (HandPeepholeLSTMCell too): the step's equations are the cell's.
+    """
+    with tf.variable_scope(scope):
+        if initial_state is None:
+            if dtype is None:
+                raise ValueError("whole_sequence needs initial_state or dtype "
+                                 "(as dynamic_rnn does)")
+            initial_state = cell.zero_state(tf.shape(inputs)[0], dtype)
+        create_cell_variables(cell, known_input_depth(cell, inputs.shape), inputs.dtype)
+        with tf.name_scope(cell.scope_name + "/"):  # the cell's ops where a step's would be
+            return _projected_scan(cell, inputs, initial_state, sequence_length)
 
-    def _run_whole_sequence(self, inputs, state, sequence_length):
-        input_depth = tf.compat.dimension_value(inputs.shape[-1])
-        units = self._num_units
-        w_x, w_h = self._kernel[:input_depth], self._kernel[input_depth:]  # [I, 4H], [H, 4H]
-        batch, steps = tf.shape(inputs)[0], tf.shape(inputs)[1]
-        # The trick: every step's input projection (and the bias) in one matmul.
-        z_x = tf.matmul(tf.reshape(inputs, [-1, input_depth]), w_x) + self._bias  # [B*T, 4H]
-        z_x = tf.transpose(tf.reshape(z_x, [batch, steps, 4 * units]), [1, 0, 2])  # [T, B, 4H]
+
+def _projected_scan(cell: HandLSTMCell, inputs, state, sequence_length):
+    """whole_sequence's loop: z_x of every step up front, then only h @ W_h per step."""
+    input_depth = tf.compat.dimension_value(inputs.shape[-1])
+    units = cell._num_units
+    w_x, w_h = cell._kernel[:input_depth], cell._kernel[input_depth:]  # [I, 4H], [H, 4H]
+    batch, steps = tf.shape(inputs)[0], tf.shape(inputs)[1]
+    # The trick: every step's input projection (and the bias) in one matmul.
+    z_x = tf.matmul(tf.reshape(inputs, [-1, input_depth]), w_x) + cell._bias  # [B*T, 4H]
+    z_x = tf.transpose(tf.reshape(z_x, [batch, steps, 4 * units]), [1, 0, 2])  # [T, B, 4H]
+    if sequence_length is not None:
+        sequence_length = tf.cast(sequence_length, tf.int32)                   # [B]
+
+    def step(carry, elems):
+        c_prev, h_prev, _ = carry                                         # [B, H] each
+        z_x_t, t = elems                                                  # [B, 4H], []
+        c, h = cell._next_state(z_x_t + tf.matmul(h_prev, w_h), c_prev)  # only h @ W_h
+        output = h
         if sequence_length is not None:
-            sequence_length = tf.cast(sequence_length, tf.int32)                   # [B]
+            # dynamic_rnn's contract: past a row's end, state copied through, output 0.
+            valid = t < sequence_length                                   # [B]
+            c = tf.where(valid, c, c_prev)
+            h = tf.where(valid, h, h_prev)
+            output = tf.where(valid, output, tf.zeros_like(output))
+        return c, h, output
 
-        def step(carry, elems):
-            c_prev, h_prev, _ = carry                                         # [B, H] each
-            z_x_t, t = elems                                                  # [B, 4H], []
-            c, h = self._next_state(z_x_t + tf.matmul(h_prev, w_h), c_prev)  # only h @ W_h
-            output = h
-            if sequence_length is not None:
-                # dynamic_rnn's contract: past a row's end, state copied through, output 0.
-                valid = t < sequence_length                                   # [B]
-                c = tf.where(valid, c, c_prev)
-                h = tf.where(valid, h, h_prev)
-                output = tf.where(valid, output, tf.zeros_like(output))
-            return c, h, output
-
-        c0, h0 = state
-        cs, hs, outputs = tf.scan(step, (z_x, tf.range(steps)),
-                                  initializer=(c0, h0, tf.zeros_like(h0)))  # [T, B, H] each
-        return tf.transpose(outputs, [1, 0, 2]), rnn.LSTMStateTuple(cs[-1], hs[-1])
+    c0, h0 = state
+    cs, hs, outputs = tf.scan(step, (z_x, tf.range(steps)),
+                              initializer=(c0, h0, tf.zeros_like(h0)))  # [T, B, H] each
+    return tf.transpose(outputs, [1, 0, 2]), rnn.LSTMStateTuple(cs[-1], hs[-1])
 
 
 def stacked_whole_sequence(cells: Sequence[HandLSTMCell], inputs, sequence_length=None,
                            dtype=None):
-    """``dynamic_rnn(MultiRNNCell(cells), inputs, ...)`` with each layer's whole_sequence.
+    """``dynamic_rnn(MultiRNNCell(cells), inputs, ...)`` with ``whole_sequence`` per layer.
 
     Layer k reads layer k-1's outputs; its variables live under
     ``rnn/multi_rnn_cell/cell_k/``, MultiRNNCell's names, so the same checkpoint restores.
@@ -146,8 +149,8 @@ def stacked_whole_sequence(cells: Sequence[HandLSTMCell], inputs, sequence_lengt
     states = []
     layer_inputs = inputs
     for k, cell in enumerate(cells):
-        layer_inputs, state = cell.whole_sequence(
-            layer_inputs, sequence_length=sequence_length, dtype=dtype,
+        layer_inputs, state = whole_sequence(
+            cell, layer_inputs, sequence_length=sequence_length, dtype=dtype,
             scope=f"rnn/multi_rnn_cell/cell_{k}")
         states.append(state)
     return layer_inputs, tuple(states)

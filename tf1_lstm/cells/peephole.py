@@ -15,7 +15,7 @@ and forget gates, and the *new* c_t feeds the output gate. One step (Sak et al.,
 
 Variables, as ``LSTMCell`` names them (scope ``lstm_cell``, not ``basic_lstm_cell``):
 ``kernel`` [I + H, 4H], ``bias`` [4H] (zeros), ``w_f_diag``, ``w_i_diag``, ``w_o_diag`` [H]
-(created in that order). ``whole_sequence`` (input projection up front) works here too.
+(created in that order). ``lstm.whole_sequence`` (input projection up front) runs it too.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ class HandPeepholeLSTMCell(HandLSTMCell):
 
     default_name = CELL_KINDS["peephole"].scope  # LSTMCell's: lstm_cell
 
-    def _add_weights(self, input_depth: int, units: int) -> None:
-        super()._add_weights(input_depth, units)  # kernel [I+H, 4H], bias [4H]
-        self._w_f_diag = self.add_weight("w_f_diag", [units])  # [H]
-        self._w_i_diag = self.add_weight("w_i_diag", [units])  # [H]
-        self._w_o_diag = self.add_weight("w_o_diag", [units])  # [H]
+    def _add_weights(self, input_depth: int, units: int, dtype) -> None:
+        super()._add_weights(input_depth, units, dtype)  # kernel [I+H, 4H], bias [4H]
+        self._w_f_diag = self.add_weight("w_f_diag", [units], dtype=dtype)  # [H]
+        self._w_i_diag = self.add_weight("w_i_diag", [units], dtype=dtype)  # [H]
+        self._w_o_diag = self.add_weight("w_o_diag", [units], dtype=dtype)  # [H]
 
     def _next_state(self, z, c_prev) -> tuple[tf.Tensor, tf.Tensor]:
         """The equations of the module docstring, from z = [x_t, h_{t-1}] @ kernel + bias."""

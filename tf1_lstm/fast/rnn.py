@@ -1,11 +1,12 @@
 """``static_rnn`` and ``dynamic_rnn`` for FastLSTMCells: TF1's contract, a faster graph.
 
-    from tf1_lstm import fast
-    cell = fast.FastLSTMCell(128)                                   # was rnn.BasicLSTMCell(128)
-    outputs, states = fast.static_rnn(cell, tf.unstack(x, 28, 1), dtype=tf.float32)
+    from tf1_lstm.fast.cell import FastLSTMCell
+    from tf1_lstm.fast.rnn import dynamic_rnn, static_rnn
+    cell = FastLSTMCell(128)                                       # was rnn.BasicLSTMCell(128)
+    outputs, states = static_rnn(cell, tf.unstack(x, 28, 1), dtype=tf.float32)
 
-    cells = rnn.MultiRNNCell([fast.FastLSTMCell(150) for _ in range(3)])
-    outputs, states = fast.dynamic_rnn(cells, X, dtype=tf.float32)  # was tf.nn.dynamic_rnn
+    cells = rnn.MultiRNNCell([FastLSTMCell(150) for _ in range(3)])
+    outputs, states = dynamic_rnn(cells, X, dtype=tf.float32)      # was tf.nn.dynamic_rnn
 
 Same arguments, same ``outputs`` and ``states`` (with ``sequence_length``: outputs 0 past a
 row's end, its state copied through), same variable names (``rnn/basic_lstm_cell/...``,
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import os
 
+from tf1_lstm.cells.base import create_cell_variables
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.fast.cell import FastLSTMCell
@@ -119,8 +121,10 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
     base_scope = scope or "rnn"
     weights = []
     for k, layer in enumerate(cells):
-        layer_scope = f"{base_scope}/multi_rnn_cell/cell_{k}" if multi else base_scope
-        weights.append(layer.kernel_and_bias(input_depth, dtype, layer_scope))
+        # static_rnn's / dynamic_rnn's names: rnn/basic_lstm_cell/, rnn/multi_rnn_cell/cell_k/...
+        with tf.variable_scope(f"{base_scope}/multi_rnn_cell/cell_{k}" if multi else base_scope):
+            create_cell_variables(layer, input_depth, dtype)
+        weights.append(layer.kernel_and_bias())
         input_depth = layer.output_size
 
     initial = _initial_states(cells, multi, initial_state, rows, x0, dtype)  # shards x layers
@@ -151,7 +155,7 @@ def _fast_cells(cell) -> tuple[list, bool]:
         raise FastPathError(
             f"the fast path runs FastLSTMCell, or a MultiRNNCell of FastLSTMCells; got "
             f"{found}. Replace rnn.BasicLSTMCell(n, forget_bias=b) with "
-            f"tf1_lstm.fast.FastLSTMCell(n, forget_bias=b): same variables, so the same "
+            f"tf1_lstm.fast.cell.FastLSTMCell(n, forget_bias=b): same variables, so the same "
             f"checkpoints restore. Other cells run with rnn.static_rnn / tf.nn.dynamic_rnn.")
     if multi and not getattr(cell, "_state_is_tuple", True):
         raise FastPathError("the fast path needs MultiRNNCell(..., state_is_tuple=True), "

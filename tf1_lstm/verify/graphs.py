@@ -7,7 +7,7 @@ Both graphs are built the same way, so every variable gets the same name in both
     cell = Cell(H) or MultiRNNCell([Cell(H) for _ in range(layers)])
     static     outputs, states = rnn.static_rnn(cell, tf.unstack(X, T, 1), ...)
     dynamic    outputs, states = tf.nn.dynamic_rnn(cell, X, ...)
-    projected  built-in: dynamic_rnn as above; hand: HandLSTMCell.whole_sequence
+    projected  built-in: dynamic_rnn as above; hand: cells.lstm.whole_sequence
                (input projection of every step in one matmul), stacked layer by layer
     loss = sum(outputs * A) + sum over every final-state tensor S_k of sum(S_k * B_k)
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from tf1_lstm.cells.hand import make_hand_cell
 from tf1_lstm.cells.kinds import cell_kind
-from tf1_lstm.cells.lstm import stacked_whole_sequence
+from tf1_lstm.cells.lstm import stacked_whole_sequence, whole_sequence
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.models.cells import make_cell, stack_cells
 from tf1_lstm.verify.matrix import Case
@@ -55,7 +55,7 @@ def _unroll(case: Case, implementation: str, x: tf.Tensor, dtype):
     cells = [_cell(case, implementation) for _ in range(case.layers)]
     if case.mode == "projected" and implementation == "hand":
         if case.layers == 1:
-            return cells[0].whole_sequence(x, sequence_length=lengths, dtype=dtype)
+            return whole_sequence(cells[0], x, sequence_length=lengths, dtype=dtype)
         return stacked_whole_sequence(cells, x, sequence_length=lengths, dtype=dtype)
     cell = stack_cells(cells)
     if case.mode == "static":

@@ -31,9 +31,15 @@ from __future__ import annotations
 from tf1_lstm.bootstrap import tf2 as _tf2
 from tf1_lstm.errors import Tf1LstmError
 
+# isort: split
+# TF1's LayerRNNCell, the base of BasicLSTMCell, GRUCell and (in TF1) contrib's block cells.
+# Its __call__ skips RNNCell's get_variable-capturing scope (the variables come from build),
+# so the block cells get the same variable and op names as those cells. It lives in tf_keras
+# beside the cells tf.compat.v1.nn.rnn_cell serves, and is not exported.
+from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
+
 _v1 = _tf2.compat.v1
 _ops = _tf2.raw_ops
-_RNNCell = _v1.nn.rnn_cell.RNNCell
 # tf_keras runs a user layer's `call` through AutoGraph, which rewrites nothing here (no
 # tensor-dependent Python control flow) but wraps our clear errors in StagingError.
 _plain_python = _tf2.autograph.experimental.do_not_convert
@@ -111,18 +117,6 @@ for _op_type, _grad in (("LSTMBlockCell", _lstm_block_cell_grad),
         pass
 
 
-class _LayerRNNCell(_RNNCell):
-    """TF1's ``LayerRNNCell`` (tf_keras has it but does not export it).
-
-    Variables are made in ``build`` with ``add_weight``, so ``__call__`` goes straight to the
-    layer's own ``__call__`` instead of RNNCell's ``get_variable``-capturing scope: the same
-    route (and so the same variable and op names) as ``BasicLSTMCell`` and ``GRUCell``.
-    """
-
-    def __call__(self, inputs, state, scope=None):
-        return super(_RNNCell, self).__call__(inputs, state, scope=scope)
-
-
 def _input_depth(inputs_shape, rank: int, axis: int, cell: str) -> int:
     shape = _tf2.TensorShape(inputs_shape)
     if shape.rank != rank:
@@ -154,7 +148,7 @@ def _peepholes(cell, dtype) -> tuple:
     return zeros, zeros, zeros
 
 
-class LSTMBlockCell(_LayerRNNCell):
+class LSTMBlockCell(LayerRNNCell):
     """``tf.contrib.rnn.LSTMBlockCell``: one LSTM step in one C++ op.
 
     Variables (TF1's names; the defaults match ``LSTMCell``'s, so its checkpoints restore):
@@ -283,7 +277,7 @@ class LSTMBlockFusedCell(_v1.layers.Layer):
 
 # --- GRU -----------------------------------------------------------------------------------
 
-class GRUBlockCell(_LayerRNNCell):
+class GRUBlockCell(LayerRNNCell):
     """``tf.contrib.rnn.GRUBlockCell``: one GRU step in one C++ op (TF1's original names).
 
     Variables under ``gru_cell/``: ``w_ru`` [I + H, 2H], ``b_ru`` [2H] (ones), ``w_c``
