@@ -7,6 +7,7 @@ import pytest
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.errors import Tf1LstmError
+from tf1_lstm.fast import rnn as fast_rnn
 from tf1_lstm.fast.cell import FastLSTMCell
 from tf1_lstm.fast.rnn import MAX_DEFAULT_SHARDS, default_shards, dynamic_rnn, static_rnn
 
@@ -72,8 +73,13 @@ def test_dtype_or_initial_state_and_a_positive_shard_count_are_needed():
             static_rnn(FastLSTMCell(H), inputs, dtype=tf.float32, shards=0)
 
 
-def test_default_shards_is_one_per_core_within_limits():
-    assert 1 <= default_shards() <= MAX_DEFAULT_SHARDS
+@pytest.mark.parametrize(("cores", "shards"), [(1, 1), (2, 2), (3, min(3, MAX_DEFAULT_SHARDS)),
+                                               (64, MAX_DEFAULT_SHARDS)])
+def test_default_shards_is_one_per_core_this_process_may_use(monkeypatch, cores, shards):
+    # the cores the process may run on (its affinity), not the machine's count
+    monkeypatch.setattr(fast_rnn.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(fast_rnn.os, "cpu_count", lambda: 128)
+    assert default_shards() == shards
 
 
 def test_fast_dynamic_rnn_reuses_the_variables_a_core_dynamic_rnn_made():
