@@ -1,15 +1,17 @@
 """The TF1-world jobs: each path's graph for a document's model, timed in a session.
 
-Every path gets the same graph around its LSTM, the document's (see tf1_lstm.models):
+Every path gets the same graph around its LSTM, the document's, built by its builder in
+tf1_lstm.models:
 
     002   x [B, 28, 28] -> LSTM(128) -> last h @ out_weights + out_bias (random_normal)
           -> softmax_cross_entropy_with_logits_v2 against one-hot y -> Adam(0.001)
     001   X [B, 28, 28] -> 3 x LSTM(150) -> states[-1].h -> tf.layers.dense(10)
           -> sparse_softmax_cross_entropy_with_logits against class ids -> Adam(0.001)
 
-and only the LSTM differs (``top_layer_h``). A training step is ``sess.run(train_op)`` with a
-feed of batch B; inference is ``sess.run(logits)`` with a batch of 1024 on the same graph
-(its placeholders have an unknown batch), so only the forward ops run.
+and only the LSTM differs: the cell factory and the unroller the builder gets
+(``path_lstm``). A training step is ``sess.run(train_op)`` with a feed of batch B; inference
+is ``sess.run(logits)`` with a batch of 1024 on the same graph (its placeholders have an
+unknown batch), so only the forward ops run.
 Run only as a task of ``tf1_lstm.worlds`` in a process of the TF1 world (``run_task``).
 """
 
@@ -17,16 +19,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from tf1_lstm.bench.jobs import INFER, INFERENCE_BATCH, MODELS, TRAIN, ModelSpec, thread_settings
 from tf1_lstm.bench.timing import time_blocks
-from tf1_lstm.cells.lstm import HandLSTMCell, stacked_whole_sequence, whole_sequence
+from tf1_lstm.cells.lstm import HandLSTMCell
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.fast.cell import FastLSTMCell
 from tf1_lstm.fast.rnn import dynamic_rnn as fast_dynamic_rnn
 from tf1_lstm.fast.rnn import static_rnn as fast_static_rnn
+from tf1_lstm.models import unrollers
+from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
+from tf1_lstm.models.static_rnn_mnist import build_static_rnn_mnist
 
 WORLD = "tf1"  # a tf1_lstm.worlds task: graph mode, the v1 cells
 
@@ -41,83 +47,48 @@ class BenchGraph:
     init: tf.Operation    # initialises every variable
 
 
-def _cells(make, spec: ModelSpec):
-    layers = [make() for _ in range(spec.layers)]
-    return layers[0] if spec.layers == 1 else rnn.MultiRNNCell(layers)
-
-
-def _unroll(cell, x, spec: ModelSpec, steps: int):
-    """The document's unroller; returns the top layer's last h [B, H]."""
-    if spec.unroller == "static":
-        outputs, _ = rnn.static_rnn(cell, tf.unstack(x, steps, 1), dtype=tf.float32)
-        return outputs[-1]
-    _, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
-    return (state[-1] if spec.layers > 1 else state).h
-
-
-def top_layer_h(path: str, spec: ModelSpec, x, steps: int):
-    """The LSTM of ``path`` over x [B, T, I]; returns the top layer's last h [B, H]."""
-    units = spec.units
+def path_lstm(path: str, spec: ModelSpec) -> dict:
+    """``path``'s cell factory and unroller, as the builders of ``tf1_lstm.models`` take them
+    (no unroller: the document's own, static_rnn over unstack for 002, dynamic_rnn for 001)."""
+    static = spec.unroller == "static"
     match path:
         case "static_rnn":
-            outputs, _ = rnn.static_rnn(_cells(lambda: rnn.BasicLSTMCell(units), spec),
-                                        tf.unstack(x, steps, 1), dtype=tf.float32)
-            return outputs[-1]
+            return {"cell": rnn.BasicLSTMCell, "unroll": unrollers.static_rnn_unstack}
         case "dynamic_rnn":
-            _, state = tf.nn.dynamic_rnn(_cells(lambda: rnn.BasicLSTMCell(units), spec), x,
-                                         dtype=tf.float32)
-            return (state[-1] if spec.layers > 1 else state).h
+            return {"cell": rnn.BasicLSTMCell, "unroll": unrollers.dynamic_rnn}
         case "hand":
-            return _unroll(_cells(lambda: HandLSTMCell(units), spec), x, spec, steps)
+            return {"cell": HandLSTMCell}
         case "block_cell":
-            return _unroll(_cells(lambda: rnn.LSTMBlockCell(units), spec), x, spec, steps)
+            return {"cell": rnn.LSTMBlockCell}
         case "hand_projected":
-            cells = [HandLSTMCell(units) for _ in range(spec.layers)]
-            if spec.layers == 1:
-                return whole_sequence(cells[0], x, dtype=tf.float32)[1].h
-            return stacked_whole_sequence(cells, x, dtype=tf.float32)[1][-1].h
+            return {"cell": HandLSTMCell, "unroll": unrollers.hand_whole_sequence}
         case "fast" | "fast_1shard":
             shards = 1 if path == "fast_1shard" else None
-            cell = _cells(lambda: FastLSTMCell(units), spec)
-            if spec.unroller == "static":
-                outputs, _ = fast_static_rnn(cell, tf.unstack(x, steps, 1), dtype=tf.float32,
-                                             shards=shards)
-                return outputs[-1]
-            _, state = fast_dynamic_rnn(cell, x, dtype=tf.float32, shards=shards)
-            return (state[-1] if spec.layers > 1 else state).h
+            unroll = (unrollers.over_unstack(partial(fast_static_rnn, shards=shards)) if static
+                      else partial(fast_dynamic_rnn, shards=shards))
+            return {"cell": FastLSTMCell, "unroll": unroll}
         case "block_fused":
-            layer_input = tf.transpose(x, [1, 0, 2])                         # [T, B, I]
-            for k in range(spec.layers):
-                with tf.variable_scope(f"layer_{k}"):
-                    layer_input, state = rnn.LSTMBlockFusedCell(units)(layer_input,
-                                                                       dtype=tf.float32)
-            return state.h
+            return {"cell": rnn.LSTMBlockFusedCell, "unroll": unrollers.block_fused_layers}
     raise ValueError(f"unknown TF1 path {path!r}")
 
 
 def build(path: str, spec: ModelSpec, steps: int | None = None) -> BenchGraph:
-    """The document's graph with ``path``'s LSTM, in a new tf.Graph."""
+    """The document's graph (its builder in tf1_lstm.models) with ``path``'s LSTM, in a new
+    tf.Graph."""
     steps = steps or spec.steps
+    lstm = path_lstm(path, spec)
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(42)
-        x = tf.placeholder(tf.float32, [None, steps, spec.inputs], name="x")
-        h = top_layer_h(path, spec, x, steps)                                 # [B, H]
         if spec.name == "002":
-            y = tf.placeholder(tf.float32, [None, spec.classes], name="y")
-            out_weights = tf.Variable(tf.random_normal([spec.units, spec.classes]))
-            out_bias = tf.Variable(tf.random_normal([spec.classes]))
-            logits = tf.matmul(h, out_weights) + out_bias
-            loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(logits=logits,
-                                                                             labels=y))
+            model = build_static_rnn_mnist(steps, spec.inputs, spec.units, spec.classes, **lstm)
+            logits = model.prediction
         else:
-            y = tf.placeholder(tf.int32, [None], name="y")
-            logits = tf.layers.dense(h, spec.classes, name="softmax")
-            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
-                                                                                 logits=logits))
-        train_op = tf.train.AdamOptimizer(learning_rate=0.001).minimize(loss)
+            model = build_stacked_lstm_mnist(steps, spec.inputs, spec.units, spec.classes,
+                                             spec.layers, **lstm)
+            logits = model.logits
         init = tf.global_variables_initializer()
-    return BenchGraph(graph, x, y, logits, train_op, init)
+    return BenchGraph(graph, model.x, model.y, logits, model.opt, init)
 
 
 def feed(bench: BenchGraph, spec: ModelSpec, batch: int, steps: int | None = None) -> dict:

@@ -14,21 +14,23 @@ draws the lag uniformly, so the short lags teach the task; the test fixes the la
 
 Both cells get the same model (document 001's builder with one layer of 32 units and a dense
 "softmax" layer on the top h), the same batches, Adam(0.01) and the same number of steps.
-Gradients are clipped to a global norm of 1 for both, the usual guard against the exploding
-gradients document 004 also names: without it the simple RNN at this learning rate often
-learns nothing at all, not even at lag 0, which would make the comparison unfair to it.
+Gradients are clipped to a global norm of 1 for both (``adam_clipped``, the builder's training
+step here), the usual guard against the exploding gradients document 004 also names: without
+it the simple RNN at this learning rate often learns nothing at all, not even at lag 0, which
+would make the comparison unfair to it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from tf1_lstm.train import TrainLog
+from tf1_lstm.compat import reset_graph, tf
+from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
+from tf1_lstm.train import TrainLog, evaluate, open_summary_writer, train
 
 TIME_STEPS = 60
 UNITS = 32
@@ -94,10 +96,16 @@ class TaskRun:
         return float(np.mean([a for lag, a in self.lag_accuracy.items() if lag >= LONG_LAG]))
 
 
+def adam_clipped(loss: tf.Tensor) -> tf.Operation:
+    """Adam(LEARNING_RATE) on the gradients clipped to a global norm of CLIP_NORM."""
+    optimizer = tf.train.AdamOptimizer(LEARNING_RATE)
+    gradients, variables = zip(*optimizer.compute_gradients(loss), strict=True)
+    clipped, _ = tf.clip_by_global_norm(gradients, CLIP_NORM)
+    return optimizer.apply_gradients(zip(clipped, variables, strict=True))
+
+
 def gradient_norms_per_step(session, model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """||d loss / d x_t|| for each step t, over the batch and the inputs: shape [T]."""
-    from tf1_lstm.compat import tf
-
     graph = model.loss.graph
     gradient = graph.get_collection("claims_input_gradient")
     if not gradient:  # build once per graph: tf.gradients adds ops every time it is called
@@ -110,20 +118,9 @@ def gradient_norms_per_step(session, model, x: np.ndarray, y: np.ndarray) -> np.
 def train_on_task(cell: str, time_steps: int = TIME_STEPS, steps: int = TRAIN_STEPS,
                   seed: int = 0, run_dir: Path | None = None, units: int = UNITS) -> TaskRun:
     """Train one cell on the task; measure accuracy per lag and gradient norms per step."""
-    from tf1_lstm.compat import reset_graph, tf
-    from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
-    from tf1_lstm.train import evaluate, open_summary_writer, train
-
     reset_graph(seed)
     model = build_stacked_lstm_mnist(n_steps=time_steps, n_inputs=2, n_neurons=units,
-                                     n_outputs=2, n_layers=1, learning_rate=LEARNING_RATE,
-                                     cell=cell)
-    # The builder's own Adam step is left unused; this one clips first (see the docstring).
-    optimizer = tf.train.AdamOptimizer(LEARNING_RATE)
-    gradients, variables = zip(*optimizer.compute_gradients(model.loss), strict=True)
-    clipped, _ = tf.clip_by_global_norm(gradients, CLIP_NORM)
-    model = dataclasses.replace(model, opt=optimizer.apply_gradients(zip(clipped, variables,
-                                                                         strict=True)))
+                                     n_outputs=2, n_layers=1, cell=cell, train_op=adam_clipped)
     task = MarkedValueTask(time_steps, seed)
     probe = MarkedValueTask(time_steps, seed + 1000)  # held-out sequences, the same for all
     first_step = probe.batch(GRADIENT_SEQUENCES, lag=time_steps - 1)

@@ -6,16 +6,27 @@
     py_x      outputs[-1] @ W + B    W [lstm_size, 10], B [10], tf.random_normal(stddev=0.01)
     cost      softmax cross-entropy on one-hot Y, RMSProp(0.001, 0.9)
 
+The cell, its unroller and the training step are parameters, the document's by default:
+``cell`` a kind or a cell factory (``models.cells``), ``unroll`` a static_rnn over the
+document's X_split list (``rnn.static_rnn``, or ``tf1_lstm.fast.rnn.static_rnn``: this model
+is about that list, so its unroller takes the list), ``train_op`` an optimizer or a function
+loss -> train op (``models.train_ops``).
+
 The document also returns ``lstm.state_size``; we keep it. ``tf1-lstm claims`` checks its words
 against this graph (what time_step_size is, what B's shape is, whether there is a tanh).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.models.cells import CellFactory, cell_factory
 from tf1_lstm.models.static_rnn_inputs import static_rnn_inputs_by_transpose_split
+from tf1_lstm.models.train_ops import TrainOp, rmsprop, training_step
+
+DOCUMENT_TRAIN_OP = rmsprop(0.001, 0.9)  # RMSProp(0.001, 0.9), the document's train_op
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,10 @@ class TransposeSplitMnist:
 
 
 def build_transpose_split_mnist(time_step_size: int = 28, input_vec_size: int = 28,
-                                lstm_size: int = 28) -> TransposeSplitMnist:
+                                lstm_size: int = 28, *, cell: str | CellFactory = "lstm",
+                                unroll: Callable = rnn.static_rnn,
+                                train_op: TrainOp | tf.train.Optimizer = DOCUMENT_TRAIN_OP,
+                                ) -> TransposeSplitMnist:
     """Build document 000's graph in the current default graph and return its handles."""
     x = tf.placeholder(tf.float32, [None, time_step_size, input_vec_size], name="X")
     y = tf.placeholder(tf.float32, [None, 10], name="Y")
@@ -45,13 +59,13 @@ def build_transpose_split_mnist(time_step_size: int = 28, input_vec_size: int = 
 
     # The document reshapes by lstm_size, which only works because it equals input_vec_size.
     X_split = static_rnn_inputs_by_transpose_split(x, time_step_size, input_vec_size)
-    lstm = rnn.BasicLSTMCell(lstm_size, forget_bias=1.0, state_is_tuple=True)
-    outputs, _states = rnn.static_rnn(lstm, X_split, dtype=tf.float32)
+    lstm = cell_factory(cell)(lstm_size)  # BasicLSTMCell(lstm_size, forget_bias=1.0)
+    outputs, _states = unroll(lstm, X_split, dtype=tf.float32)
     py_x = tf.matmul(outputs[-1], W) + B  # no tanh, whatever the document's comment says
 
     cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(logits=py_x, labels=y))
-    train_op = tf.train.RMSPropOptimizer(0.001, 0.9).minimize(cost)
+    step = training_step(train_op, cost)  # the document's train_op
     correct = tf.equal(tf.argmax(py_x, 1), tf.argmax(y, 1))
     accuracy = tf.reduce_mean(tf.cast(correct, tf.float32))
     return TransposeSplitMnist(x, y, X_split, outputs, lstm.state_size, W, B, py_x, cost,
-                               train_op, accuracy)
+                               step, accuracy)
