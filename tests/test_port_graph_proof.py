@@ -112,6 +112,15 @@ def saved(tmp_path_factory) -> dict[str, Path]:
     return {name: save_model(folder / name, build) for name, build in builds.items()}
 
 
+def copy_checkpoint(prefix: Path, folder: Path, meta: bool = True) -> Path:
+    """The checkpoint's files copied into ``folder`` (without its .meta graph if not meta)."""
+    folder.mkdir()
+    for path in prefix.parent.glob(f"{prefix.name}.*"):
+        if meta or path.suffix != ".meta":
+            shutil.copy(path, folder)
+    return folder / prefix.name
+
+
 def port(prefix: Path, out: Path, target: str = "torch", **options) -> tuple[object, str]:
     lines: list[str] = []
     report = command.port_checkpoint(prefix, target, out, echo=lines.append, **options)
@@ -146,12 +155,8 @@ def test_the_proof_fails_when_the_port_misreads_the_graph(saved, tmp_path, monke
 
 @needs_torch
 def test_without_meta_every_assumption_is_printed_as_not_checked(saved, tmp_path):
-    folder = tmp_path / "no_meta"
-    folder.mkdir()
-    for path in saved["forget_bias_05"].parent.glob("model.ckpt.*"):
-        if path.suffix != ".meta":
-            shutil.copy(path, folder)
-    report, text = port(folder / "model.ckpt", tmp_path / "m.pt")
+    prefix = copy_checkpoint(saved["forget_bias_05"], tmp_path / "no_meta", meta=False)
+    report, text = port(prefix, tmp_path / "m.pt")
     assert report.original is None
     assumed = text.split("assumed, not checked:")[1].split("proof:")[0]
     for fact in ("no model.ckpt.meta", "forget_bias = 1", "once per step", "dense head reads"):
@@ -218,13 +223,6 @@ def test_forget_bias_nan_from_python_is_a_clear_error(saved, tmp_path):
              forget_bias=float("nan"))
 
 
-def copy_checkpoint(prefix: Path, folder: Path) -> Path:
-    folder.mkdir()
-    for path in prefix.parent.glob(f"{prefix.name}.*"):
-        shutil.copy(path, folder)
-    return folder / prefix.name
-
-
 def test_a_missing_data_file_is_one_clear_error(saved, tmp_path):
     prefix = copy_checkpoint(saved["forget_bias_05"], tmp_path / "copy")
     next(prefix.parent.glob("*.data-*")).unlink()
@@ -288,13 +286,9 @@ def test_every_checkpoint_variable_is_listed_as_ported_or_not(saved, tmp_path):
 
 
 def test_without_meta_an_embedding_shaped_variable_is_pointed_out(saved, tmp_path):
-    folder = tmp_path / "no_meta"
-    folder.mkdir()
-    for path in saved["embedding"].parent.glob("model.ckpt.*"):
-        if path.suffix != ".meta":
-            shutil.copy(path, folder)
+    prefix = copy_checkpoint(saved["embedding"], tmp_path / "no_meta", meta=False)
     lines: list[str] = []
-    command.port_checkpoint(folder / "model.ckpt", "keras", tmp_path / "m.keras",
+    command.port_checkpoint(prefix, "keras", tmp_path / "m.keras",
                             echo=lines.append)
     text = "\n".join(lines)
     assert "not ported  embedding [50, 5]" in text
