@@ -62,6 +62,7 @@ class GraphFacts:
     layer_scopes: tuple[str, ...] | None  # the cell applied as layer 0, 1, ... (may repeat)
     forget_bias: dict[str, tuple[float, str]]  # cell scope -> (value, the op it was read from)
     applications: list[Application]
+    layer_index: dict[str, int] = field(default_factory=dict)  # application op -> its layer k
     unknown: list[str] = field(default_factory=list)  # facts that could not be read, and why
 
 
@@ -156,7 +157,7 @@ def _layer_order(facts: GraphFacts) -> tuple[str, ...] | None:
         facts.unknown.append("no op in the graph applies the cells' kernels")
         return None
     below = {name: producer(a.x, anchors) for name, a in anchors.items()}
-    depth: dict[str, int] = {}
+    depth = facts.layer_index  # filled as the layers are found
 
     def layer_of(name: str, trail: tuple[str, ...] = ()) -> int:
         if name not in depth:
@@ -231,17 +232,18 @@ def _constant(tensor: tf.Tensor) -> float | None:
     return float(value) if value.size == 1 else None
 
 
-def upstream_variables(tensors: Iterable[tf.Tensor]) -> set[str]:
-    """Names of every variable whose value flows into ``tensors`` (all inputs, loops too)."""
-    found, seen = set(), set()
+def upstream_ops(tensors: Iterable[tf.Tensor]) -> dict[str, tf.Operation]:
+    """Every op whose output flows into ``tensors`` (all inputs, loops too), by name."""
+    seen: dict[str, tf.Operation] = {}
     todo = [t.op for t in tensors]
     while todo:
         op = todo.pop()
-        if op.name in seen:
-            continue
-        seen.add(op.name)
-        if op.type in VARIABLE_OPS:
-            found.add(op.name)
-            continue
-        todo.extend(t.op for t in op.inputs)
-    return found
+        if op.name not in seen:
+            seen[op.name] = op
+            todo.extend(t.op for t in op.inputs)
+    return seen
+
+
+def upstream_variables(tensors: Iterable[tf.Tensor]) -> set[str]:
+    """Names of every variable whose value flows into ``tensors``."""
+    return {name for name, op in upstream_ops(tensors).items() if op.type in VARIABLE_OPS}

@@ -25,11 +25,10 @@ import numpy as np
 from tf1_lstm.compat import tf
 from tf1_lstm.port.errors import CheckpointUnreadable, GraphProofImpossible, UnportedVariable
 from tf1_lstm.port.graph_facts import (
-    Application,
     GraphFacts,
     find_variable,
-    producer,
     readers,
+    upstream_ops,
     upstream_variables,
 )
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
@@ -57,10 +56,10 @@ class GraphRun:
 def locate(facts: GraphFacts, model: Tf1Rnn) -> GraphRun:
     """The logits and the RNN input in the imported graph; GraphProofImpossible if unclear."""
     logits = _logits(facts.graph, model)
-    upstream = _upstream_ops(logits)
+    upstream = upstream_ops([logits])
     first = model.layers[0].scope
     layer_0 = [a for a in facts.applications if a.op.name in upstream and a.scope == first
-               and _is_layer_0(a, facts)]
+               and facts.layer_index.get(a.op.name) == 0]
     if not layer_0:
         raise GraphProofImpossible(f"the logits ({logits.name}) do not depend on the cell "
                                    f"{first} in the graph")
@@ -68,8 +67,7 @@ def locate(facts: GraphFacts, model: Tf1Rnn) -> GraphRun:
         if len(layer_0) != 1:
             raise GraphProofImpossible("the logits depend on several dynamic_rnn calls")
         scattered = _scattered_input(layer_0[0].x)
-        t, b = (scattered.shape.as_list() + [None, None])[:2] if scattered.shape.rank else (None,
-                                                                                           None)
+        t, b = scattered.shape.as_list()[:2] if scattered.shape.rank else (None, None)
         return GraphRun(logits, (scattered,), True, b, t)
     order = {op.name: k for k, op in enumerate(facts.graph.get_operations())}
     layer_0.sort(key=lambda a: order[a.op.name])  # creation order is time order in static_rnn
@@ -148,8 +146,8 @@ def run_graph(facts: GraphFacts, run: GraphRun, prefix: Path, x: np.ndarray,
             raise GraphProofImpossible(f"running the graph failed: "
                                        f"{str(error).splitlines()[0]}") from None
     if not np.array_equal(first, second):
-        random = sorted(op.name for op in facts.graph.get_operations()
-                        if op.type in RANDOM_OPS and op.name in _upstream_ops(run.logits))
+        random = sorted(name for name, op in upstream_ops([run.logits]).items()
+                        if op.type in RANDOM_OPS)
         raise GraphProofImpossible(
             f"the graph's logits are random (dropout?): two runs on the same input differ; "
             f"random ops on the way: {', '.join(random[:3]) or 'unknown'}. Feed the keep "
@@ -178,21 +176,6 @@ def _logits(graph: tf.Graph, model: Tf1Rnn) -> tf.Tensor:
                 add in set(readers(bias)):
             return add.outputs[0]
     return logits
-
-
-def _upstream_ops(tensor: tf.Tensor) -> set[str]:
-    seen, todo = set(), [tensor.op]
-    while todo:
-        op = todo.pop()
-        if op.name not in seen:
-            seen.add(op.name)
-            todo.extend(t.op for t in op.inputs)
-    return seen
-
-
-def _is_layer_0(application: Application, facts: GraphFacts) -> bool:
-    anchors = {a.op.name: a for a in facts.applications}
-    return producer(application.x, anchors) is None
 
 
 def _scattered_input(read: tf.Tensor) -> tf.Tensor:
