@@ -24,6 +24,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -107,21 +108,11 @@ class DataSet:
         self._epochs_completed = 0
         self._index_in_epoch = 0
 
-    @property
-    def images(self) -> np.ndarray:
-        return self._images
-
-    @property
-    def labels(self) -> np.ndarray:
-        return self._labels
-
-    @property
-    def num_examples(self) -> int:
-        return self._num_examples
-
-    @property
-    def epochs_completed(self) -> int:
-        return self._epochs_completed
+    # Read-only, as TF1's DataSet properties.
+    images = property(attrgetter("_images"), doc="[N, 784] (or [N, 28, 28, 1]) images")
+    labels = property(attrgetter("_labels"), doc="[N] digits, or [N, 10] one-hot")
+    num_examples = property(attrgetter("_num_examples"), doc="N")
+    epochs_completed = property(attrgetter("_epochs_completed"), doc="whole passes so far")
 
     def next_batch(
         self, batch_size: int, fake_data: bool = False, shuffle: bool = True
