@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tf1_lstm.output_files import publish
 from tf1_lstm.port.errors import BadOutputPath, OutputExists
-from tf1_lstm.port.files import check_output, publish, staged_output
+from tf1_lstm.port.files import check_output, staged_output
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -76,11 +77,11 @@ def test_without_hard_links_it_still_refuses_to_overwrite(tmp_path: Path, monkey
     monkeypatch.setattr(os, "link", no_links)
     out, temp = tmp_path / "model.pt", tmp_path / "staged.pt"
     temp.write_bytes(b"new")
-    publish(temp, out, force=False)
+    publish(temp, out, overwrite=False)
     assert out.read_bytes() == b"new"
     temp.write_bytes(b"newer")
     with pytest.raises(OutputExists):
-        publish(temp, out, force=False)
+        publish(temp, out, overwrite=False)
     assert out.read_bytes() == b"new"
 
 

@@ -8,11 +8,18 @@ because only a real write shows what ``access`` cannot (root passes every permis
 yet cannot create files in ``/proc``).
 
 Writing goes through ``atomic_output``: the content goes into a new temporary file in the
-target's own folder, named ``.NAME.PID.RANDOM.partial.SUFFIX`` and created exclusively, so no
-two processes or threads ever share one; it is then renamed over the target with
-``os.replace``. A reader sees the old file or the new one, never half of one; an
-interrupted write leaves the old file and no temporary one; two runs writing the same name
-at once both succeed (the last rename wins).
+target's own folder (same filesystem, so publishing is a rename, not a copy), named
+``.NAME.PID.RANDOM.partial.SUFFIX`` and created exclusively, so no two processes or threads
+ever share one. Only when the block succeeded is it published under the target's name:
+
+- may overwrite (``--force``, or outputs that are always replaced): ``os.replace``, so a
+  reader sees the old file or the new one, never half of one; two runs writing the same
+  name at once both succeed (the last rename wins);
+- must not overwrite: ``os.link``, which fails if the name exists, even if something created
+  it while the command ran (on a filesystem without hard links: check, then rename, a tiny
+  race).
+
+An interrupted write leaves the old file (if any) and no temporary one.
 
 Every problem is an ``OutputPathError``: one line naming the path and what to do.
 """
@@ -32,6 +39,10 @@ class OutputPathError(Tf1LstmError):
     """An output path the command cannot write, or will not overwrite."""
 
 
+class OutputExists(OutputPathError):
+    """The output file exists, or appeared while the command ran, and --force was not given."""
+
+
 def check_new_file(path: Path, option: str, force: bool, example_name: str) -> None:
     """Fail unless ``path`` can take a new file: not a folder, absent (or ``force``), in a
     folder that exists and takes new files. ``example_name`` is suggested for a folder."""
@@ -40,8 +51,8 @@ def check_new_file(path: Path, option: str, force: bool, example_name: str) -> N
         raise OutputPathError(f"{what} is a folder: pass a file name such as "
                               f"{path / example_name}")
     if path.exists() and not force:
-        raise OutputPathError(f"{what} already exists: pass --force to replace it, or choose "
-                              "another name")
+        raise OutputExists(f"{what} already exists: pass --force to replace it, or choose "
+                           "another name")
     folder = _nearest_existing(path.parent)
     if not folder.is_dir():
         raise OutputPathError(f"{what}: {folder} is a file, not a folder: choose a file name "
@@ -82,35 +93,53 @@ def _check_writable(folder: Path, what: str, fix: str) -> None:
                               f"({error.strerror or error}): {fix}") from None
 
 
-def _new_temporary(path: Path) -> Path:
+def _new_temporary(path: Path, suffix: str | None = None) -> Path:
     """A new empty ``.NAME.PID.RANDOM.partial.SUFFIX`` beside ``path``, created exclusively
-    (O_EXCL), with the permissions of any new file (0666 minus the umask)."""
+    (O_EXCL), with the permissions of any new file (0666 minus the umask). ``suffix`` defaults
+    to ``path``'s last one; a writer that checks more (Keras: ``.weights.h5``) passes it."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}"
-                               f".partial{path.suffix}")
+                               f".partial{path.suffix if suffix is None else suffix}")
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     return temporary
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, overwrite: bool = True) -> Iterator[Path]:
-    """A new temporary file beside ``path`` for the block to write; renamed to ``path`` when
-    the block succeeds, removed whatever happens. ``overwrite=False``: refuse if ``path``
-    appeared meanwhile (checked just before the rename)."""
+def atomic_output(path: Path, overwrite: bool = True,
+                  suffix: str | None = None) -> Iterator[Path]:
+    """A new temporary file beside ``path`` for the block to write; published as ``path`` when
+    the block succeeds (see the module docstring), removed whatever happens.
+    ``overwrite=False``: ``OutputExists`` if ``path`` exists by then."""
     try:
-        temporary = _new_temporary(path)
+        temporary = _new_temporary(path, suffix)
     except OSError as error:
         raise _write_error(path, error) from None
     try:
         yield temporary
-        if not overwrite and path.exists():
-            raise OutputPathError(f"{path} was created by something else while this command "
-                                  "ran; not overwriting it: pass --force to replace it, or "
-                                  "choose another name")
-        os.replace(temporary, path)
+        publish(temporary, path, overwrite)
     except OSError as error:
         raise _write_error(path, error) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def publish(temporary: Path, path: Path, overwrite: bool) -> None:
+    """Give ``temporary``'s content the name ``path`` in one atomic step."""
+    if overwrite:
+        os.replace(temporary, path)
+        return
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise _appeared(path) from None
+    except OSError:  # a filesystem without hard links
+        if path.exists():
+            raise _appeared(path) from None
+        os.replace(temporary, path)
+
+
+def _appeared(path: Path) -> OutputExists:
+    return OutputExists(f"{path} was created by something else while this command ran; not "
+                        "overwriting it: pass --force to replace it, or choose another name")
 
 
 def _write_error(path: Path, error: OSError) -> OutputPathError:

@@ -8,6 +8,7 @@ what the TF1 cell computes, so writing a file would give a silently different mo
 from __future__ import annotations
 
 from tf1_lstm.errors import Tf1LstmError
+from tf1_lstm.output_files import OutputExists  # noqa: F401 - re-raised by name (port.worlds)
 
 
 class PortError(Tf1LstmError):
@@ -34,8 +35,6 @@ class MalformedCell(PortError):
     """A cell's variables are there, but their shapes do not fit together."""
 
 
-class OutputExists(PortError):
-    """The output file exists and --force was not given."""
 
 
 class BadOutputPath(PortError):
