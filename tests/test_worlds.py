@@ -4,6 +4,9 @@ A TF2-world module (Keras 3, PyTorch) must never load the TF1 bootstrap: the leg
 flag would turn its Keras 3 into tf_keras. This is checked two ways: statically, on the
 import graph of every module in the package (every ``import`` statement, at the top or in a
 function), and at run time, by the bridge refusing a task started in the other world.
+The same graph shows the package has no import cycles and that imports only flow down its
+layers: cli -> commands -> library (models, cells, fast) -> the TF1 surface (compat,
+contrib) -> the base (bootstrap, data, errors, the bridge).
 """
 
 from __future__ import annotations
@@ -199,3 +202,49 @@ def test_the_data_reader_and_the_bootstrap_stand_alone():
     for module in ("tf1_lstm.data.idx", "tf1_lstm.data.mnist", "tf1_lstm.bootstrap"):
         assert {m for m in reachable(graph, module) if not m.startswith("tf1_lstm.data")} \
             <= allowed, module
+
+
+# The package's layers, top to bottom: a module imports its own layer or the ones below it.
+LAYERS = (
+    ("entry", {"tf1_lstm.__main__", "tf1_lstm.cli"}),
+    ("commands", {"tf1_lstm.bench", "tf1_lstm.claims", "tf1_lstm.demo", "tf1_lstm.inspect",
+                  "tf1_lstm.port", "tf1_lstm.verify", "tf1_lstm.legacy"}),
+    ("library", {"tf1_lstm.models", "tf1_lstm.fast", "tf1_lstm.train", "tf1_lstm.cells"}),
+    ("tf1 surface", {"tf1_lstm.compat", "tf1_lstm.contrib"}),
+    ("base", {"tf1_lstm", "tf1_lstm.bootstrap", "tf1_lstm.data", "tf1_lstm.errors",
+              "tf1_lstm.output_files", "tf1_lstm.progress", "tf1_lstm.worlds"}),
+)
+
+
+def layer_of(module: str) -> int:
+    """The index in LAYERS of the module's top-level group (tf1_lstm.port.files -> port)."""
+    group = ".".join(module.split(".")[:2])
+    return next(index for index, (_, groups) in enumerate(LAYERS) if group in groups)
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{module} ({LAYERS[layer_of(module)][0]}) imports {imported} "
+                  f"({LAYERS[layer_of(imported)][0]})"
+                  for module, imports in graph.items() for imported in imports
+                  if layer_of(imported) < layer_of(module))
+
+
+def test_every_module_has_a_layer():
+    unplaced = []
+    for module in import_graph():
+        try:
+            layer_of(module)
+        except StopIteration:
+            unplaced.append(module)
+    assert unplaced == [], "add these to LAYERS"
+
+
+def test_imports_flow_down_the_layers_cli_commands_library_contrib_bootstrap():
+    assert upward_imports(import_graph()) == []
+
+
+def test_the_layer_check_sees_an_upward_import():
+    graph = {"tf1_lstm.contrib.rnn": {"tf1_lstm.models.cells"},
+             "tf1_lstm.cli": {"tf1_lstm.port.command"}}
+    assert upward_imports(graph) == [
+        "tf1_lstm.contrib.rnn (tf1 surface) imports tf1_lstm.models.cells (library)"]
