@@ -2,7 +2,7 @@
 
 The cheap checks (parameter counts, shapes, outputs/states, batching, the 003 trace) take
 seconds; the trained ones (MNIST programs, LSTM vs RNN vs GRU, the long-dependency task and
-its gradients) take the rest, about 80 s on 2 cores (measured). ``quick`` trains a few steps of
+its gradients) take the rest (the README's table has the measured time). ``quick`` trains a few steps of
 each, enough to draw every plot and make every cheap verdict (the trained ones then say they
 cannot be checked). A progress bar (silent off a terminal) shows which stage is running.
 """
