@@ -20,11 +20,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # tf1_lstm.train imports TensorFlow; the demo imports it when it runs
-    from tf1_lstm.claims.report import ClaimsReport
-    from tf1_lstm.train import TrainLog
+from tf1_lstm.claims.mnist_programs import MnistRun
+from tf1_lstm.claims.report import ClaimsReport, format_short_table, summary_line
+from tf1_lstm.claims.run import run_claims
+from tf1_lstm.compat import reset_graph, tf
+from tf1_lstm.data.mnist import read_data_sets
+from tf1_lstm.inspect import format_inspection, inspect_rnn
+from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
+from tf1_lstm.models.static_rnn_mnist import build_static_rnn_mnist
+from tf1_lstm.train import TrainLog, evaluate, new_run_dir, open_summary_writer, train
 
 DEMO_CLAIMS_OUT = "reports/demo"  # where the demo's quick claims report and plots go
 
@@ -50,10 +55,6 @@ def run_demo(data_dir: str = "/tmp/data/", steps: int = 800, batch_size: int = 1
 
     ``logdir``: write TensorBoard graphs and curves into a new run folder under it.
     """
-    from tf1_lstm.compat import reset_graph, tf
-    from tf1_lstm.data.mnist import read_data_sets
-    from tf1_lstm.models.static_rnn_mnist import build_static_rnn_mnist
-    from tf1_lstm.train import evaluate, new_run_dir, open_summary_writer, train
 
     mnist = read_data_sets(data_dir, one_hot=True, seed=seed)
     run_dir = new_run_dir(logdir, "demo") if logdir else None
@@ -91,9 +92,6 @@ def run_demo(data_dir: str = "/tmp/data/", steps: int = 800, batch_size: int = 1
 
 def _write_dynamic_rnn_graph(run_dir) -> None:
     """The same BasicLSTMCell(128) over dynamic_rnn (document 001's builder, one layer)."""
-    from tf1_lstm.compat import tf
-    from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
-    from tf1_lstm.train import open_summary_writer
 
     with tf.Graph().as_default() as graph:
         build_stacked_lstm_mnist(n_neurons=128, n_layers=1)
@@ -116,7 +114,6 @@ def print_report(result: DemoResult) -> None:
 
 def print_outputs_and_states() -> int:
     """Print the inspect tree of document 001's model; 1 if a verified equality failed."""
-    from tf1_lstm.inspect import format_inspection, inspect_rnn
 
     print("\nWhat outputs and states are, for document 001's 3 x BasicLSTMCell(150) "
           "(tf1-lstm inspect --help for your own):\n")
@@ -129,9 +126,6 @@ def print_outputs_and_states() -> int:
 def print_claims(result: DemoResult, data_dir: str = "/tmp/data/", seed: int = 42,
                  out: str = DEMO_CLAIMS_OUT) -> ClaimsReport:
     """The documents' claims, quick (reusing the model just trained): table and plots' folder."""
-    from tf1_lstm.claims.mnist_programs import MnistRun
-    from tf1_lstm.claims.report import format_short_table, summary_line
-    from tf1_lstm.claims.run import run_claims
 
     trained = MnistRun("002", "002: BasicLSTMCell(128), static_rnn, Adam", result.log,
                        result.batch_size, result.test_accuracy, result.test_accuracy_first_128,

@@ -29,6 +29,7 @@ from tf1_lstm.claims.mnist_data import MnistSource
 from tf1_lstm.claims.mnist_programs import MnistRun, train_mnist_model
 from tf1_lstm.claims.verdict import ClaimResult, Verdict, holds_if, percent
 from tf1_lstm.data.mnist import Datasets
+from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
 from tf1_lstm.train import TrainLog
 
 PLOT = "lstm_vs_rnn.png"
@@ -47,7 +48,6 @@ ABOUT_AS_WELL = 0.02
 def train_mnist_rows(mnist: Datasets, seed: int, steps: int, run_dir: Path | None
                      ) -> dict[str, MnistRun]:
     """Each cell, one layer of 128 units over dynamic_rnn, on the same MNIST batches."""
-    from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
 
     runs = {}
     for cell in CELLS:

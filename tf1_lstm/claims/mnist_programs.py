@@ -22,8 +22,12 @@ import numpy as np
 from tf1_lstm.claims.figures import pyplot, save, verdict_title
 from tf1_lstm.claims.mnist_data import MnistSource, fresh_dataset
 from tf1_lstm.claims.verdict import ClaimResult, Verdict, holds_if, percent
+from tf1_lstm.compat import reset_graph, tf
 from tf1_lstm.data.mnist import Datasets
-from tf1_lstm.train import TrainLog
+from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
+from tf1_lstm.models.static_rnn_mnist import build_static_rnn_mnist
+from tf1_lstm.models.transpose_split_mnist import build_transpose_split_mnist
+from tf1_lstm.train import TrainLog, evaluate, open_summary_writer, train
 
 PLOT = "training_curves.png"
 DOCUMENT_002_ACCURACY = 0.9921  # = 127/128 correct, printed as 99.21%
@@ -57,8 +61,6 @@ def train_mnist_model(name: str, title: str, build: Callable[[], object], mnist:
 
     With ``run_dir``, TensorBoard gets the graph and the curves in ``run_dir/graph_name``.
     """
-    from tf1_lstm.compat import reset_graph, tf
-    from tf1_lstm.train import evaluate, open_summary_writer, train
 
     reset_graph(seed)
     model = build()
@@ -92,9 +94,6 @@ def steps_001(train_examples: int, quick: bool) -> int:
 def train_document_programs(mnist: Datasets, seed: int, quick: bool, run_dir: Path | None,
                             trained_002: MnistRun | None = None) -> dict[str, MnistRun]:
     """Train 002, 001 and 000 as the documents set them up (002 may come ready-trained)."""
-    from tf1_lstm.models.stacked_lstm_mnist import build_stacked_lstm_mnist
-    from tf1_lstm.models.static_rnn_mnist import build_static_rnn_mnist
-    from tf1_lstm.models.transpose_split_mnist import build_transpose_split_mnist
 
     short = 30
     runs = {"002": trained_002 or train_mnist_model(

@@ -22,6 +22,8 @@ import numpy as np
 from tf1_lstm.cells.kinds import CELL_KINDS, cell_kind
 from tf1_lstm.claims.figures import pyplot, save, verdict_title
 from tf1_lstm.claims.verdict import ClaimResult, Verdict, holds_if, ratio_is
+from tf1_lstm.compat import tf
+from tf1_lstm.models.cells import make_cell
 
 PLOT = "parameters.png"
 # Every kind, from the fewest weights to the most (the plot's order): rnn, gru, lstm, peephole.
@@ -47,8 +49,6 @@ class CellParameters:
 
 def count_cell_parameters(kind: str, inputs: int, units: int) -> CellParameters:
     """Build one cell over dynamic_rnn in a private graph and read its variables' shapes."""
-    from tf1_lstm.compat import tf
-    from tf1_lstm.models.cells import make_cell
 
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [None, 1, inputs])

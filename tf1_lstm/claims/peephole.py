@@ -18,6 +18,8 @@ import numpy as np
 
 from tf1_lstm.cells import reference
 from tf1_lstm.claims.verdict import ClaimResult, holds_if, scientific
+from tf1_lstm.compat import tf
+from tf1_lstm.models.cells import make_cell
 
 TOLERANCE = 1e-5  # float32 TensorFlow vs float64 NumPy over a few steps
 
@@ -56,8 +58,6 @@ def _run_numpy(step, weights: dict, inputs: np.ndarray) -> np.ndarray:
 
 def measure_peephole(units: int = 5, inputs: int = 3, steps: int = 4, seed: int = 0
                      ) -> PeepholeMeasurement:
-    from tf1_lstm.compat import tf
-    from tf1_lstm.models.cells import make_cell
 
     rng = np.random.default_rng(seed)
     x_value = rng.standard_normal((4, steps, inputs)).astype(np.float32)

@@ -2,9 +2,9 @@
 
 The cheap checks (parameter counts, shapes, outputs/states, batching, the 003 trace) take
 seconds; the trained ones (MNIST programs, LSTM vs RNN vs GRU, the long-dependency task and
-its gradients) take the rest (the README's table has the measured time). ``quick`` trains a few steps of
-each, enough to draw every plot and make every cheap verdict (the trained ones then say they
-cannot be checked). A progress bar (silent off a terminal) shows which stage is running.
+its gradients) take the rest (the README has the measured time). ``quick`` trains a few
+steps of each, enough to draw every plot and make every cheap verdict (the trained ones then
+say they cannot be checked). A progress bar (silent off a terminal) shows which stage is running.
 """
 
 from __future__ import annotations
@@ -14,15 +14,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tf1_lstm.claims import (
+    batching,
     cell_comparison,
     gates,
     gradients,
+    long_dependency,
+    mnist_data,
     mnist_programs,
     parameters,
+    peephole,
+    shapes,
+    states,
     trace_003,
 )
 from tf1_lstm.claims.report import ClaimsReport, ReportFolder, to_json, to_markdown
 from tf1_lstm.claims.verdict import ClaimResult
+from tf1_lstm.progress import progress_bar
+from tf1_lstm.train import new_run_dir
 
 PLOTS = {  # file -> what it shows (the report's captions)
     mnist_programs.PLOT: "Training curves (loss, accuracy) of documents 000, 001 and 002's "
@@ -52,8 +60,6 @@ class Budget:
 
     @classmethod
     def for_mode(cls, quick: bool) -> Budget:
-        from tf1_lstm.claims import long_dependency
-
         if quick:
             return cls(True, 30, 20, 40)
         return cls(False, cell_comparison.MNIST_STEPS, long_dependency.TIME_STEPS,
@@ -76,16 +82,6 @@ def run_claims(out: str | Path = DEFAULT_OUT, quick: bool = False, data_dir: str
     files with our names that we did not write, ``OutputPathError`` if it cannot be created
     or written.
     """
-    from tf1_lstm.claims import (
-        batching,
-        long_dependency,
-        mnist_data,
-        peephole,
-        shapes,
-        states,
-    )
-    from tf1_lstm.progress import progress_bar
-    from tf1_lstm.train import new_run_dir
 
     folder = ReportFolder(out, PLOTS)
     run_dir = new_run_dir(logdir, "claims") if logdir else None
@@ -179,8 +175,6 @@ def run_claims(out: str | Path = DEFAULT_OUT, quick: bool = False, data_dir: str
 
 
 def _settings(programs: dict[str, mnist_programs.MnistRun], budget: Budget) -> list[str]:
-    from tf1_lstm.claims import long_dependency
-
     runs = "; ".join(f"{run.title}: {run.steps} steps of {run.batch_size}"
                      for run in (programs["002"], programs["001"], programs["000"]))
     return [

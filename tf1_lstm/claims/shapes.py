@@ -19,13 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from tf1_lstm.claims.verdict import ClaimResult, holds_if
+from tf1_lstm.compat import reset_graph, tf
+from tf1_lstm.models.static_rnn_inputs import static_rnn_inputs_by_unstack
+from tf1_lstm.models.static_rnn_mnist import build_static_rnn_mnist
+from tf1_lstm.models.transpose_split_mnist import build_transpose_split_mnist
 
 BATCH = 128  # document 000's batch_size: its comments give shapes for it
 
 
 def _cell_parameters(scope: str = "rnn/basic_lstm_cell/") -> dict[str, tuple[int, ...]]:
-    from tf1_lstm.compat import tf
-
     return {v.op.name[len(scope):]: tuple(v.get_shape().as_list())
             for v in tf.trainable_variables() if v.op.name.startswith(scope)}
 
@@ -72,9 +74,6 @@ class Document000Shapes:
 
 
 def measure_document_000(seed: int = 0) -> Document000Shapes:
-    from tf1_lstm.compat import reset_graph, tf
-    from tf1_lstm.models.transpose_split_mnist import build_transpose_split_mnist
-
     images = np.random.default_rng(seed).uniform(size=(BATCH, 28, 28)).astype(np.float32)
     by_time_steps, by_lstm_size = {}, {}
     for time_steps, lstm_size in ((28, 28), (7, 28), (28, 64)):
@@ -176,10 +175,6 @@ class Document002Shapes:
 
 
 def measure_document_002(seed: int = 0) -> Document002Shapes:
-    from tf1_lstm.compat import reset_graph, tf
-    from tf1_lstm.models.static_rnn_inputs import static_rnn_inputs_by_unstack
-    from tf1_lstm.models.static_rnn_mnist import build_static_rnn_mnist
-
     variables = {}
     for time_steps in (28, 1):
         reset_graph(seed)

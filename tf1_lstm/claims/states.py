@@ -19,7 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from tf1_lstm.claims.verdict import ClaimResult, Verdict, holds_if, scientific
+from tf1_lstm.compat import tf
+from tf1_lstm.inspect import inspect_rnn
 from tf1_lstm.inspect.data import SEQUENCE_LENGTH_001, X_BATCH_001
+from tf1_lstm.models.cells import make_cell
 
 # Document 001's printout, copied digit for digit: outputs [4, 2, 5] and states [4, 5].
 PRINTED_OUTPUTS = np.array([
@@ -56,8 +59,6 @@ def lengths_implied_by_printout(outputs: np.ndarray, states: np.ndarray) -> list
 def smallest_output_without_length(initialisations: int = INITIALISATIONS, seed: int = 0
                                    ) -> float:
     """min over random weight draws of max |outputs[1, 1]| with no sequence_length."""
-    from tf1_lstm.compat import tf
-    from tf1_lstm.models.cells import make_cell
 
     with tf.Graph().as_default():
         tf.set_random_seed(seed)
@@ -82,8 +83,6 @@ class StatesMeasurement:
 
 
 def measure_states(seed: int = 0) -> StatesMeasurement:
-    from tf1_lstm.inspect import inspect_rnn
-
     lstm = inspect_rnn(cell="lstm", layers=3, units=150, steps=28, inputs=28, batch=4, seed=seed)
     gru = inspect_rnn(cell="gru", layers=3, units=5, x_batch=X_BATCH_001, seed=seed)
     rnn = inspect_rnn(cell="rnn", x_batch=X_BATCH_001, sequence_length=SEQUENCE_LENGTH_001,

@@ -20,6 +20,7 @@ import numpy as np
 from tf1_lstm.cells.reference import sigmoid
 from tf1_lstm.claims.figures import pyplot, save, verdict_title
 from tf1_lstm.claims.verdict import ClaimResult, holds_if, scientific
+from tf1_lstm.verify.document_003 import BIAS, INPUTS, KERNEL, MEMORY, OUTPUTS, trace_document_003
 
 PLOT = "document_003_trace.png"
 TOLERANCE = 1e-3  # the lecture rounds sigmoid(10) = 0.99995 to 1
@@ -55,15 +56,6 @@ def trace_with_linear_gates(inputs: np.ndarray, kernel: np.ndarray, bias: np.nda
 
 
 def measure_trace_003() -> Trace003Measurement:
-    from tf1_lstm.verify.document_003 import (
-        BIAS,
-        INPUTS,
-        KERNEL,
-        MEMORY,
-        OUTPUTS,
-        trace_document_003,
-    )
-
     trace = trace_document_003()
     linear_memory, linear_outputs = trace_with_linear_gates(INPUTS, KERNEL, BIAS)
     return Trace003Measurement(INPUTS.astype(int).tolist(), trace.memory, trace.outputs,
