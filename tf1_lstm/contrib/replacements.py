@@ -18,7 +18,6 @@ TF2_REPLACEMENTS: dict[str, str] = {
     "legacy_seq2seq": "keras.layers.LSTM encoder-decoder models",
     "learn": "tf.estimator (TF 2.15 and older) or a plain keras.Model",
     "cudnn_rnn": "keras.layers.LSTM / keras.layers.GRU (they use cuDNN on a GPU)",
-    "crf": "tensorflow_addons.text.crf (archived) or a custom layer",
     "metrics": "tf.compat.v1.metrics or keras.metrics",
     "training": "tf.compat.v1.train",
     "framework": "tf.compat.v1 (arg_scope lives in tf_slim)",
