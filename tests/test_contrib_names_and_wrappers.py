@@ -249,3 +249,49 @@ def test_stack_bidirectional_equals_hand_chained_bidirectional_rnns(dynamic):
             session.run(tf.assign(stack_variable, hand_variable))
         assert_all_close(*session.run((actual, expected)))
     assert len(set(stack_names)) == 8   # 2 layers x (fw, bw) x (kernel, bias)
+
+
+# --- the whole public surface -----------------------------------------------------------------
+
+# Every @@name of TF 1.15's tensorflow/contrib/rnn/__init__.py docstring (remove_undocumented
+# kept exactly these public), in its order.
+TF115_CONTRIB_RNN = """
+    RNNCell LayerRNNCell BasicRNNCell BasicLSTMCell GRUCell LSTMCell LSTMStateTuple
+    DropoutWrapper MultiRNNCell DeviceWrapper ResidualWrapper
+    EmbeddingWrapper InputProjectionWrapper OutputProjectionWrapper
+    LayerNormBasicLSTMCell LSTMBlockWrapper LSTMBlockCell GRUBlockCell GRUBlockCellV2
+    FusedRNNCell FusedRNNCellAdaptor TimeReversedFusedRNN LSTMBlockFusedCell
+    CoupledInputForgetGateLSTMCell TimeFreqLSTMCell GridLSTMCell BidirectionalGridLSTMCell
+    NASCell UGRNNCell IntersectionRNNCell PhasedLSTMCell ConvLSTMCell Conv1DLSTMCell
+    Conv2DLSTMCell Conv3DLSTMCell HighwayWrapper GLSTMCell SRUCell IndRNNCell IndyGRUCell
+    IndyLSTMCell AttentionCellWrapper CompiledWrapper
+    static_rnn static_state_saving_rnn static_bidirectional_rnn
+    stack_bidirectional_dynamic_rnn stack_bidirectional_rnn
+    transpose_batch_time best_effort_input_batch_size
+""".split()
+
+
+def test_every_public_name_of_tf115_contrib_rnn_is_served():
+    assert [name for name in TF115_CONTRIB_RNN if name not in rnn.__all__] == []
+    for name in rnn.__all__:
+        getattr(rnn, name)  # each listed name really resolves
+
+
+def test_core_names_are_the_very_classes_tf_nn_rnn_cell_serves():
+    for name in ("RNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
+                 "LSTMStateTuple", "DropoutWrapper"):
+        assert getattr(rnn, name) is getattr(tf.nn.rnn_cell, name), name
+    assert issubclass(rnn.BasicLSTMCell, rnn.LayerRNNCell)
+
+
+def test_transpose_batch_time_swaps_the_first_two_axes():
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    with tf.Session() as session:
+        swapped = session.run(rnn.transpose_batch_time(tf.constant(x)))
+        unknown = tf.placeholder(tf.float32, [3, None, 4])
+        run_time_batch = session.run(rnn.best_effort_input_batch_size([unknown]),
+                                     {unknown: x.transpose(1, 0, 2)})
+    np.testing.assert_array_equal(swapped, x.transpose(1, 0, 2))
+    # time-major [T, B, I]: the batch is axis 1, static when known, else a tensor
+    assert rnn.best_effort_input_batch_size([tf.constant(x.transpose(1, 0, 2))]) == 2
+    assert run_time_batch == 2

@@ -144,10 +144,12 @@ def test_a_scripts_own_input_data_module_wins_over_ours(tmp_path):
 
 
 @pytest.mark.parametrize("line, name, replacement", [
-    ("cell = tf.contrib.rnn.ConvLSTMCell", "tf.contrib.rnn.ConvLSTMCell", "ConvLSTM2D"),
-    ("from tensorflow.contrib.rnn import NASCell", "tf.contrib.rnn.NASCell", "keras.layers.Layer"),
-    ("import tensorflow.contrib.seq2seq as seq2seq", "tf.contrib.seq2seq", "seq2seq"),
-    ("from tensorflow.contrib import learn", "tf.contrib.learn", "keras.Model"),
+    # names TF 1.15 never had in a module we serve, and modules we do not serve
+    ("cell = tf.contrib.rnn.BasicLSTMCellV2", "tf.contrib.rnn.BasicLSTMCellV2", "keras.layers"),
+    ("from tensorflow.contrib.rnn import LSTMCellV3", "tf.contrib.rnn.LSTMCellV3", "MIGRATION"),
+    ("import tensorflow.contrib.distributions as ds", "tf.contrib.distributions",
+     "tensorflow_probability"),
+    ("from tensorflow.contrib import tpu", "tf.contrib.tpu", "TPUStrategy"),
 ])
 def test_unprovided_contrib_name_fails_with_its_tf2_replacement(tmp_path, line, name, replacement):
     script = write_script(tmp_path, f"import tensorflow as tf\n{line}\n")

@@ -23,27 +23,6 @@ TF2_REPLACEMENTS: dict[str, str] = {
     "framework": "tf.compat.v1 (arg_scope lives in tf_slim)",
     "distributions": "tensorflow_probability.distributions",
     "tpu": "tf.distribute.TPUStrategy",
-    # tf.contrib.rnn names a TF1 user reaches for that we do not provide.
-    "rnn.LayerNormBasicLSTMCell":
-        "a keras.layers.LSTMCell subclass with keras.layers.LayerNormalization",
-    "rnn.CoupledInputForgetGateLSTMCell":
-        "a custom keras.layers.Layer cell (no built-in equivalent)",
-    "rnn.EmbeddingWrapper": "keras.layers.Embedding before the RNN",
-    "rnn.AttentionCellWrapper": "keras.layers.Attention / MultiHeadAttention on the RNN outputs",
-    "rnn.HighwayWrapper": "a custom keras.layers.Layer (no built-in equivalent)",
-    "rnn.ConvLSTMCell": "keras.layers.ConvLSTM2D (or ConvLSTM1D / ConvLSTM3D)",
-    "rnn.Conv1DLSTMCell": "keras.layers.ConvLSTM1D",
-    "rnn.Conv2DLSTMCell": "keras.layers.ConvLSTM2D",
-    "rnn.Conv3DLSTMCell": "keras.layers.ConvLSTM3D",
-    "rnn.NASCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
-    "rnn.UGRNNCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
-    "rnn.IntersectionRNNCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
-    "rnn.PhasedLSTMCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
-    "rnn.GridLSTMCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
-    "rnn.TimeFreqLSTMCell": "a custom keras.layers.Layer cell (no built-in equivalent)",
-    "rnn.FusedRNNCell": "keras.layers.LSTM / keras.layers.GRU",
-    "rnn.FusedRNNCellAdaptor": "keras.layers.RNN(cell)",
-    "rnn.TimeReversedFusedRNN": "keras.layers.RNN(cell, go_backwards=True)",
 }
 
 # What the message says for a sub-module, or a name in a served sub-module, the table lacks.

@@ -22,18 +22,59 @@ from tf1_lstm.contrib.replacements import (  # noqa: F401 - callers catch rnn.Co
     ContribNameError,
     name_not_provided,
 )
+from tf1_lstm.contrib.rnn.attention_wrapper import AttentionCellWrapper
 from tf1_lstm.contrib.rnn.block_cells import (
     GRUBlockCell,
     GRUBlockCellV2,
     LSTMBlockCell,
     LSTMBlockFusedCell,
 )
+from tf1_lstm.contrib.rnn.cell_wrappers import CompiledWrapper, EmbeddingWrapper, HighwayWrapper
+from tf1_lstm.contrib.rnn.conv_cells import (
+    Conv1DLSTMCell,
+    Conv2DLSTMCell,
+    Conv3DLSTMCell,
+    ConvLSTMCell,
+)
+from tf1_lstm.contrib.rnn.fused_rnn import (
+    FusedRNNCell,
+    FusedRNNCellAdaptor,
+    LSTMBlockWrapper,
+    TimeReversedFusedRNN,
+)
+from tf1_lstm.contrib.rnn.gated_cells import (
+    CFNCell,
+    IntersectionRNNCell,
+    MinimalRNNCell,
+    UGRNNCell,
+)
+from tf1_lstm.contrib.rnn.grid_cells import (
+    BidirectionalGridLSTMCell,
+    GridLSTMCell,
+    TimeFreqLSTMCell,
+)
+from tf1_lstm.contrib.rnn.group_cells import GLSTMCell
+from tf1_lstm.contrib.rnn.independent_cells import IndRNNCell, IndyGRUCell, IndyLSTMCell, SRUCell
+from tf1_lstm.contrib.rnn.lstm_variant_cells import CoupledInputForgetGateLSTMCell, NASCell
+from tf1_lstm.contrib.rnn.norm_cells import (
+    LayerNormBasicLSTMCell,
+    LayerNormLSTMCell,
+    WeightNormLSTMCell,
+)
+from tf1_lstm.contrib.rnn.ntm_cell import NTMCell
+from tf1_lstm.contrib.rnn.phased_cells import PhasedLSTMCell
 from tf1_lstm.contrib.rnn.wrappers import (
     InputProjectionWrapper,
     OutputProjectionWrapper,
     stack_bidirectional_dynamic_rnn,
     stack_bidirectional_rnn,
 )
+
+# isort: split
+# TF's own rnn.py (what tf.compat.v1.nn's unrollers are) and tf_keras's LayerRNNCell (the
+# base of the v1 cells, not exported by tf.compat.v1): contrib.rnn re-exported both.
+from tensorflow.python.ops import rnn as _core_rnn
+from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
 
 _cells = _v1.nn.rnn_cell
 
@@ -54,6 +95,10 @@ static_rnn = _v1.nn.static_rnn
 static_bidirectional_rnn = _v1.nn.static_bidirectional_rnn
 static_state_saving_rnn = _v1.nn.static_state_saving_rnn
 
+# RNN utilities (TF 1.15 re-exported these private helpers of rnn.py under public names).
+transpose_batch_time = _core_rnn._transpose_batch_time
+best_effort_input_batch_size = _core_rnn._best_effort_input_batch_size
+
 
 def __getattr__(name: str):
     if name.startswith("__"):  # let Python's own probes (e.g. __wrapped__) fail normally
@@ -62,11 +107,26 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
+    "RNNCell", "LayerRNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell",
+    "MultiRNNCell",
     "LSTMStateTuple", "DropoutWrapper", "DeviceWrapper", "ResidualWrapper",
     "static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn",
+    "transpose_batch_time", "best_effort_input_batch_size",
     # Rebuilt on TF 2.21's kernels (block_cells, wrappers).
     "LSTMBlockCell", "LSTMBlockFusedCell", "GRUBlockCell", "GRUBlockCellV2",
     "InputProjectionWrapper", "OutputProjectionWrapper",
     "stack_bidirectional_rnn", "stack_bidirectional_dynamic_rnn",
+    # TF 1.15's long tail, rebuilt (norm_cells, lstm_variant_cells, gated_cells,
+    # independent_cells, phased_cells, group_cells, ntm_cell, grid_cells, conv_cells).
+    "LayerNormBasicLSTMCell", "LayerNormLSTMCell", "WeightNormLSTMCell",
+    "CoupledInputForgetGateLSTMCell", "NASCell",
+    "UGRNNCell", "IntersectionRNNCell", "CFNCell", "MinimalRNNCell",
+    "IndRNNCell", "IndyGRUCell", "IndyLSTMCell", "SRUCell", "PhasedLSTMCell", "GLSTMCell",
+    # TF 1.15 had NTMCell only at the private path tensorflow.contrib.rnn.python.ops.rnn_cell.
+    "NTMCell",
+    "TimeFreqLSTMCell", "GridLSTMCell", "BidirectionalGridLSTMCell",
+    "ConvLSTMCell", "Conv1DLSTMCell", "Conv2DLSTMCell", "Conv3DLSTMCell",
+    # ... and the wrappers and fused RNNs (attention_wrapper, cell_wrappers, fused_rnn).
+    "AttentionCellWrapper", "EmbeddingWrapper", "HighwayWrapper", "CompiledWrapper",
+    "FusedRNNCell", "FusedRNNCellAdaptor", "TimeReversedFusedRNN", "LSTMBlockWrapper",
 ]
