@@ -17,7 +17,6 @@ TF2_REPLACEMENTS: dict[str, str] = {
     "seq2seq": "tensorflow_addons.seq2seq (archived) or keras_nlp / keras.layers attention layers",
     "legacy_seq2seq": "keras.layers.LSTM encoder-decoder models",
     "learn": "tf.estimator (TF 2.15 and older) or a plain keras.Model",
-    "cudnn_rnn": "keras.layers.LSTM / keras.layers.GRU (they use cuDNN on a GPU)",
     "metrics": "tf.compat.v1.metrics or keras.metrics",
     "training": "tf.compat.v1.train",
     "framework": "tf.compat.v1 (arg_scope lives in tf_slim)",
@@ -27,7 +26,10 @@ TF2_REPLACEMENTS: dict[str, str] = {
 
 # What the message says for a sub-module, or a name in a served sub-module, the table lacks.
 UNLISTED_MODULE = "see MIGRATION.md and the TF2 API docs"
-UNLISTED_NAME_IN: dict[str, str] = {"rnn": "see MIGRATION.md, or keras.layers for the TF2 API"}
+UNLISTED_NAME_IN: dict[str, str] = {
+    "rnn": "see MIGRATION.md, or keras.layers for the TF2 API",
+    "cudnn_rnn": "keras.layers.LSTM / keras.layers.GRU (they use cuDNN on a GPU)",
+}
 
 
 class ContribModuleError(Tf1LstmError, AttributeError):
