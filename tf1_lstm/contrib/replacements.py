@@ -57,3 +57,15 @@ def name_not_provided(module: str, name: str, provided: Iterable[str]) -> Contri
     path = f"{module}.{name}"
     replacement = TF2_REPLACEMENTS.get(path, UNLISTED_NAME_IN.get(module, UNLISTED_MODULE))
     return ContribNameError(f"{_removed(path, replacement)} Provided here: {', '.join(provided)}.")
+
+
+def markdown_table() -> str:
+    """The table as MIGRATION.md publishes it: ``python -m tf1_lstm.contrib.replacements``."""
+    rows = ["| TF1 name | what to use in TF2 |", "|---|---|"]
+    rows += [f"| `tf.contrib.{path}` | {replacement} |"
+             for path, replacement in sorted(TF2_REPLACEMENTS.items())]
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")
