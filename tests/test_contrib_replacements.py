@@ -41,3 +41,12 @@ def test_an_unlisted_name_in_a_served_module_points_to_the_modules_fallback():
     assert "tf.contrib.cudnn_rnn.CudnnLSTMV9 is not provided" in message
     assert "keras.layers.LSTM / keras.layers.GRU" in message
     assert isinstance(replacements.name_not_provided("rnn", "X", []), AttributeError)
+
+
+def test_a_module_with_many_names_lists_a_dozen_and_says_how_to_see_all():
+    names = [f"name_{i}" for i in range(300)]
+    message = str(replacements.name_not_provided("layers", "real_valued_column", names))
+    assert "tf.feature_column.numeric_column" in message  # its own table entry
+    assert "Provided here: 300 names, e.g. name_0, " in message and "name_12" not in message
+    assert message.endswith("print(dir(tf.contrib.layers)) lists them all.")
+    assert len(message) < 400
