@@ -2,8 +2,10 @@
 
 A subclass names its scope (``default_name``, the built-in cell's, so checkpoints
 interchange), creates its variables in ``_add_weights(input_depth, units, dtype)`` and writes
-the equations of one step in ``call``. The variables are made once, by one of two routes that
-give them the same names, shapes and dtype:
+the equations of one step in ``call``. Its sizes are those of ``NumUnitsStateAndOutput``
+(``contrib/rnn/cell_sizes.py``, the contrib cells' too): state and output h [B, H], unless
+the subclass overrides ``state_size`` (an LSTM's ``LSTMStateTuple``). The variables are
+made once, by one of two routes that give them the same names, shapes and dtype:
 
 - ``build``, which Keras runs when static_rnn / dynamic_rnn first call the cell (one step);
 - ``create_cell_variables``, for a function that runs a whole sequence without calling the
@@ -15,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.contrib.rnn.cell_sizes import NumUnitsStateAndOutput
 
 Activation = Callable[[tf.Tensor], tf.Tensor]
 
 
-class HandCell(rnn.RNNCell):
+class HandCell(NumUnitsStateAndOutput, rnn.RNNCell):
     """An RNNCell of ``num_units`` whose state and output are h [B, H] unless overridden."""
 
     default_name = "rnn_cell"
@@ -29,14 +32,6 @@ class HandCell(rnn.RNNCell):
         super().__init__(_reuse=reuse, name=name or self.default_name, dtype=dtype)
         self._num_units = num_units
         self._activation = activation or tf.tanh
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
     def build(self, inputs_shape) -> None:
         # Run by the first step's __call__, in the caller's scope, with the inputs' dtype set.

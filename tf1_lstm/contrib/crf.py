@@ -51,6 +51,7 @@ import numpy as np
 
 from tf1_lstm.bootstrap import tf as _v1
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import FixedSizes
 from tf1_lstm.errors import Tf1LstmError
 
 __all__ = [
@@ -242,7 +243,7 @@ def crf_log_likelihood(inputs, tag_indices, sequence_lengths, transition_params=
 
 # --- the RNN cells of the forward algorithm and of Viterbi ----------------------------------
 
-class _TransitionCell(_RNNCell):
+class _TransitionCell(FixedSizes, _RNNCell):
     """A cell whose state is a score per tag [B, N], stepped through A broadcast over B."""
 
     def __init__(self, transition_params) -> None:
@@ -250,14 +251,7 @@ class _TransitionCell(_RNNCell):
         transition_params = _tensor(transition_params, "transition_params")
         self._transition_params = _v1.expand_dims(transition_params, 0)       # [1, N, N]
         self._num_tags = _dimension_value(transition_params.shape[0])
-
-    @property
-    def state_size(self) -> int:
-        return self._num_tags
-
-    @property
-    def output_size(self) -> int:
-        return self._num_tags
+        self._state_size = self._output_size = self._num_tags                  # N
 
     def _scores_into_each_tag(self, state):
         """[B, N(i), 1] + [1, N(i), N(j)] -> [B, N(i), N(j)]: previous score + A[i, j]."""
@@ -293,7 +287,7 @@ class CrfDecodeForwardRnnCell(_TransitionCell):
         return backpointers, delta
 
 
-class CrfDecodeBackwardRnnCell(_RNNCell):
+class CrfDecodeBackwardRnnCell(FixedSizes, _RNNCell):
     """One backward Viterbi step: ``y_{t-1} = bp_t[y_t]``.
 
     ``inputs`` bp_t [B, N] (int32, fed in reverse time order), ``state`` y_t [B, 1] ->
@@ -303,14 +297,7 @@ class CrfDecodeBackwardRnnCell(_RNNCell):
     def __init__(self, num_tags: int) -> None:
         super().__init__()
         self._num_tags = num_tags
-
-    @property
-    def state_size(self) -> int:
-        return 1
-
-    @property
-    def output_size(self) -> int:
-        return 1
+        self._state_size = self._output_size = 1                               # y_t [B, 1]
 
     def __call__(self, inputs, state, scope=None):
         previous_tags = _v1.gather(inputs, state[:, 0], batch_dims=1)          # [B]

@@ -122,7 +122,8 @@ __all__ = [
     "CoupledInputForgetGateLSTMCell", "NASCell",
     "UGRNNCell", "IntersectionRNNCell", "CFNCell", "MinimalRNNCell",
     "IndRNNCell", "IndyGRUCell", "IndyLSTMCell", "SRUCell", "PhasedLSTMCell", "GLSTMCell",
-    # TF 1.15 had NTMCell only at the private path tensorflow.contrib.rnn.python.ops.rnn_cell.
+    # TF 1.15 had NTMCell, CFNCell, MinimalRNNCell, LayerNormLSTMCell and WeightNormLSTMCell
+    # only at the private path tensorflow.contrib.rnn.python.ops.rnn_cell (not @@-listed).
     "NTMCell",
     "TimeFreqLSTMCell", "GridLSTMCell", "BidirectionalGridLSTMCell",
     "ConvLSTMCell", "Conv1DLSTMCell", "Conv2DLSTMCell", "Conv3DLSTMCell",

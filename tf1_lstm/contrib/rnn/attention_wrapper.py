@@ -29,9 +29,8 @@ kernels take the variable scope's initializer, the biases are zeros.
 
 from __future__ import annotations
 
-import logging
-
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import warn_if_concatenated_state
 from tf1_lstm.contrib.rnn.wrappers import _linear
 
 # isort: split
@@ -75,10 +74,7 @@ class AttentionCellWrapper(_v1.nn.rnn_cell.RNNCell):
                              f"not set. State size is: {cell.state_size}")
         if attn_length <= 0:
             raise ValueError(f"attn_length should be greater than zero, got {attn_length}")
-        if not state_is_tuple:
-            logging.getLogger("tensorflow").warning(
-                "%s: Using a concatenated state is slower and will soon be deprecated.  "
-                "Use state_is_tuple=True.", self)
+        warn_if_concatenated_state(self, state_is_tuple)
         self._cell = cell
         self._attn_length = attn_length
         self._attn_size = cell.output_size if attn_size is None else attn_size

@@ -29,6 +29,8 @@ checked by ``tests/test_contrib_block_cells.py``):
 from __future__ import annotations
 
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import NumUnitsLSTMState, NumUnitsStateAndOutput
+from tf1_lstm.contrib.rnn.fused_rnn import LSTMBlockWrapper
 from tf1_lstm.errors import Tf1LstmError
 
 # isort: split
@@ -148,7 +150,7 @@ def _peepholes(cell, dtype) -> tuple:
     return zeros, zeros, zeros
 
 
-class LSTMBlockCell(LayerRNNCell):
+class LSTMBlockCell(NumUnitsLSTMState, LayerRNNCell):
     """``tf.contrib.rnn.LSTMBlockCell``: one LSTM step in one C++ op.
 
     Variables (TF1's names; the defaults match ``LSTMCell``'s, so its checkpoints restore):
@@ -172,14 +174,6 @@ class LSTMBlockCell(LayerRNNCell):
         super().__init__(_reuse=reuse, dtype=dtype, name=name)
         _set_lstm_options(self, num_units, forget_bias, cell_clip, use_peephole)
 
-    @property
-    def state_size(self) -> LSTMStateTuple:
-        return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
-
     def build(self, inputs_shape) -> None:
         _add_lstm_weights(self, _input_depth(inputs_shape, 2, 1, type(self).__name__))
         self.built = True
@@ -199,7 +193,7 @@ class LSTMBlockCell(LayerRNNCell):
         return h, LSTMStateTuple(c, h)
 
 
-class LSTMBlockFusedCell(_v1.layers.Layer):
+class LSTMBlockFusedCell(LSTMBlockWrapper):
     """``tf.contrib.rnn.LSTMBlockFusedCell``: the whole sequence in one ``BlockLSTM`` op.
 
     Not an RNNCell (as in TF1): call it on the full, **time-major** sequence::
@@ -210,6 +204,10 @@ class LSTMBlockFusedCell(_v1.layers.Layer):
     [T, B, H]; ``state`` ``LSTMStateTuple(c, h)`` at the last step. With ``sequence_length``
     [B] the outputs are zero past each row's length and the state is the one after the row's
     last valid step (the initial state for length 0), exactly as ``dynamic_rnn``.
+
+    As in TF1 it is an ``LSTMBlockWrapper`` (``fused_rnn``), which does the default state,
+    the list inputs, the masking and the final state; ``_call_cell`` here runs ``BlockLSTM``
+    from the initial state and returns every step's c and h.
 
     Same math, gate order (i, j, f, o) and variables as ``LSTMBlockCell``, under
     ``lstm_fused_cell/``; pass ``name="lstm_cell"`` (inside the same variable scope) to read
@@ -226,58 +224,34 @@ class LSTMBlockFusedCell(_v1.layers.Layer):
     def num_units(self) -> int:
         return self._num_units
 
-    def __call__(self, inputs, *args, **kwargs):
-        if isinstance(inputs, list):  # a layer would take a list for several inputs
-            outputs, state = super().__call__(_v1.stack(inputs), *args, **kwargs)
-            return _v1.unstack(outputs), state
-        return super().__call__(inputs, *args, **kwargs)
-
     def build(self, inputs_shape) -> None:
         _add_lstm_weights(self, _input_depth(inputs_shape, 3, 2, type(self).__name__))
         self.built = True
 
-    @_plain_python
-    def call(self, inputs, initial_state=None, dtype=None, sequence_length=None):
+    def _call_cell(self, inputs, initial_cell_state, initial_output, dtype, sequence_length):
+        """(cs, hs), each [T, B, H]: BlockLSTM over inputs [T, B, I] from (c0, h0) [B, H]."""
         _check_dtype("LSTMBlockFusedCell", inputs.dtype, (_tf2.float16, _tf2.float32),
                      "tf.nn.dynamic_rnn with tf.nn.rnn_cell.LSTMCell")
-        time_len = _tf2.compat.dimension_value(inputs.shape[0]) or _v1.shape(inputs)[0]
-        batch_size = _tf2.compat.dimension_value(inputs.shape[1]) or _v1.shape(inputs)[1]
-        if initial_state is None:
-            if dtype is None:
-                raise ValueError("Either initial_state or dtype needs to be specified")
-            zeros = _v1.zeros(_v1.stack([batch_size, self._num_units]), dtype=dtype)
-            initial_state = (zeros, zeros)
-        elif len(initial_state) != 2:
-            raise ValueError("Expecting initial_state to be a tuple with length 2 or None")
-        c0, h0 = initial_state                                             # [B, H] each
         if sequence_length is None:
+            time_len = _tf2.compat.dimension_value(inputs.shape[0]) or _v1.shape(inputs)[0]
             seq_len_max = _v1.cast(time_len, _tf2.int64)
         else:
-            sequence_length = _v1.cast(sequence_length, _tf2.int32)
             seq_len_max = _v1.cast(_v1.reduce_max(sequence_length), _tf2.int64)
-
+        # The zero peepholes take the inputs' dtype (TF1: `dtype`, the same in every call
+        # the op accepts).
         wci, wcf, wco = _peepholes(self, inputs.dtype)
         # Steps at t >= seq_len_max are not computed: the op writes zeros there.
         _, cs, _, _, _, _, hs = _ops.BlockLSTM(
-            seq_len_max=seq_len_max, x=inputs, cs_prev=c0, h_prev=h0, w=self._kernel,
-            wci=wci, wcf=wcf, wco=wco, b=self._bias, forget_bias=self._forget_bias,
-            cell_clip=self._cell_clip, use_peephole=self._use_peephole)   # [T, B, H] each
-        if sequence_length is None:
-            return hs, LSTMStateTuple(cs[-1], hs[-1])
-
-        mask = _v1.transpose(_v1.sequence_mask(sequence_length, time_len, dtype=hs.dtype))
-        outputs = hs * mask[:, :, None]                                    # zero past length
-        # Row b's final state sits at time sequence_length[b] - 1; prepending the initial
-        # state makes that index sequence_length[b] and covers length 0.
-        rows = _v1.stack([sequence_length, _v1.range(batch_size)], axis=1)  # [B, 2]
-        final_c = _v1.gather_nd(_v1.concat([c0[None], cs], 0), rows)
-        final_h = _v1.gather_nd(_v1.concat([h0[None], outputs], 0), rows)
-        return outputs, LSTMStateTuple(final_c, final_h)
+            seq_len_max=seq_len_max, x=inputs, cs_prev=initial_cell_state,
+            h_prev=initial_output, w=self._kernel, wci=wci, wcf=wcf, wco=wco, b=self._bias,
+            forget_bias=self._forget_bias, cell_clip=self._cell_clip,
+            use_peephole=self._use_peephole)
+        return cs, hs
 
 
 # --- GRU -----------------------------------------------------------------------------------
 
-class GRUBlockCell(LayerRNNCell):
+class GRUBlockCell(NumUnitsStateAndOutput, LayerRNNCell):
     """``tf.contrib.rnn.GRUBlockCell``: one GRU step in one C++ op (TF1's original names).
 
     Variables under ``gru_cell/``: ``w_ru`` [I + H, 2H], ``b_ru`` [2H] (ones), ``w_c``
@@ -298,19 +272,11 @@ class GRUBlockCell(LayerRNNCell):
         super().__init__(_reuse=reuse, name=name)
         if (cell_size is None) == (num_units is None):
             raise ValueError("Exactly one of num_units or cell_size must be provided.")
-        self._cell_size = num_units if num_units is not None else cell_size
-
-    @property
-    def state_size(self) -> int:
-        return self._cell_size
-
-    @property
-    def output_size(self) -> int:
-        return self._cell_size
+        self._num_units = num_units if num_units is not None else cell_size  # TF1: _cell_size
 
     def build(self, inputs_shape) -> None:
         input_size = _input_depth(inputs_shape, 2, 1, type(self).__name__)
-        units, names = self._cell_size, self._names
+        units, names = self._num_units, self._names
         self._gate_kernel = self.add_weight(names["gate_kernel"], [input_size + units, 2 * units])
         self._gate_bias = self.add_weight(names["gate_bias"], [2 * units],
                                           initializer=_v1.constant_initializer(1.0))
@@ -326,8 +292,8 @@ class GRUBlockCell(LayerRNNCell):
                      "tf.nn.rnn_cell.GRUCell")
         h_prev = state
         cell_size = _tf2.compat.dimension_value(h_prev.shape.with_rank(2)[1])
-        if cell_size is not None and cell_size != self._cell_size:
-            raise ValueError(f"Shape of h_prev[1] incorrect: cell_size {self._cell_size} "
+        if cell_size is not None and cell_size != self._num_units:
+            raise ValueError(f"Shape of h_prev[1] incorrect: cell_size {self._num_units} "
                              f"vs {cell_size}")
         _, _, _, h = _ops.GRUBlockCell(
             x=inputs, h_prev=h_prev, w_ru=self._gate_kernel, w_c=self._candidate_kernel,

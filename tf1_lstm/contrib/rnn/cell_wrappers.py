@@ -35,7 +35,8 @@ _plain_python = _tf2.autograph.experimental.do_not_convert
 
 
 class _CellWrapper(_v1.nn.rnn_cell.RNNCell):
-    """A wrapper whose state and output are its cell's; its zero state is the cell's."""
+    """A wrapper whose state and output are its cell's; its zero state is the cell's (made
+    under ``<Wrapper>ZeroState``). Also the base of ``wrappers``' projection wrappers."""
 
     def __init__(self, cell, reuse=None) -> None:
         super().__init__(_reuse=reuse)

@@ -17,7 +17,8 @@ than T (``sequence_length`` [B]) have zero outputs past their length, as in ``dy
   outputs reversed back, so ``outputs[t]`` is the backward RNN's output at input step t.
 - ``LSTMBlockWrapper`` (TF1: ``contrib/rnn/python/ops/lstm_ops.py``): the housekeeping of a
   fused LSTM layer (default state, ``sequence_length`` masking, final state); a subclass
-  supplies ``num_units`` and ``_call_cell``. TF1's ``LSTMBlockFusedCell`` was one.
+  supplies ``num_units`` and ``_call_cell``. ``LSTMBlockFusedCell`` (``block_cells``) is one,
+  as in TF1.
 """
 
 from __future__ import annotations
@@ -150,7 +151,9 @@ class LSTMBlockWrapper(_v1.layers.Layer, metaclass=abc.ABCMeta):
         cs, hs = self._call_cell(inputs, c0, h0, dtype, sequence_length)      # [T, B, H] each
         if sequence_length is None:
             return hs, LSTMStateTuple(cs[-1], hs[-1])
-        steps_valid = _v1.sequence_mask(sequence_length, time_len, dtype=dtype)  # [B, T]
+        # The mask takes the outputs' dtype: TF1 used `dtype`, which is the same wherever
+        # TF1's product `hs * mask` worked.
+        steps_valid = _v1.sequence_mask(sequence_length, time_len, dtype=hs.dtype)  # [B, T]
         outputs = hs * _v1.transpose(steps_valid)[:, :, None]                  # [T, B, H]
         # With the initial state put in front as step 0, row b's final state is at step
         # sequence_length[b] (length 0 -> the initial state). TF1 paired the lengths with an

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import NumUnitsStateAndOutput
 from tf1_lstm.contrib.rnn.norm_cells import _input_depth
 from tf1_lstm.contrib.rnn.wrappers import _linear
 
@@ -37,7 +38,7 @@ sigmoid, tanh = _v1.sigmoid, _v1.tanh
 __all__ = ["UGRNNCell", "IntersectionRNNCell", "CFNCell", "MinimalRNNCell"]
 
 
-class _SingleStateCell(_RNNCell):
+class _SingleStateCell(NumUnitsStateAndOutput, _RNNCell):
     """What UGRNN and +RNN share: state and output [B, H], TF1's scope initializer."""
 
     def __init__(self, num_units: int, initializer, forget_bias: float, reuse) -> None:
@@ -45,14 +46,6 @@ class _SingleStateCell(_RNNCell):
         self._num_units = num_units
         self._initializer = initializer
         self._forget_bias = forget_bias
-
-    @property
-    def state_size(self) -> int:
-        return self._num_units
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
     def _dense(self, x, output_size: int):
         """x @ kernel + bias (TF1's ``_Linear``: ``kernel`` [in, out], ``bias`` zeros)."""
@@ -130,7 +123,7 @@ class IntersectionRNNCell(_SingleStateCell):
         return new_y, new_state
 
 
-class _KerasStyleCell(LayerRNNCell):
+class _KerasStyleCell(NumUnitsStateAndOutput, LayerRNNCell):
     """What CFN and MinimalRNN share: Keras-style arguments (``units``, initializer and
     activation names), 2-D inputs, state and output [B, units]."""
 
@@ -144,11 +137,8 @@ class _KerasStyleCell(LayerRNNCell):
         self.bias_initializer = initializers.get(bias_initializer)
 
     @property
-    def state_size(self) -> int:
-        return self.units
-
-    @property
-    def output_size(self) -> int:
+    def _num_units(self) -> int:
+        """The width NumUnitsStateAndOutput reads: Keras-style cells call it ``units``."""
         return self.units
 
     def _input_size(self, inputs_shape) -> int:

@@ -28,6 +28,7 @@ initializer: TF 1.15 made the projection after leaving its ``initializer`` scope
 from __future__ import annotations
 
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import FixedSizes
 from tf1_lstm.errors import Tf1LstmError
 
 __all__ = ["GLSTMCell", "GroupSizeError"]
@@ -54,7 +55,7 @@ def _group_width(size: int | None, what: str, groups: int) -> int:
     return size // groups
 
 
-class GLSTMCell(_v1.nn.rnn_cell.RNNCell):
+class GLSTMCell(FixedSizes, _v1.nn.rnn_cell.RNNCell):
     """``tf.contrib.rnn.GLSTMCell``: see the module docstring for the step and variables."""
 
     def __init__(self, num_units: int, initializer=None, num_proj: int | None = None,
@@ -73,14 +74,7 @@ class GLSTMCell(_v1.nn.rnn_cell.RNNCell):
                                           "num_proj" if num_proj else "num_units",
                                           number_of_groups)
         self._output_size = num_proj or num_units
-
-    @property
-    def state_size(self) -> LSTMStateTuple:
-        return LSTMStateTuple(self._num_units, self._output_size)
-
-    @property
-    def output_size(self) -> int:
-        return self._output_size
+        self._state_size = LSTMStateTuple(num_units, self._output_size)
 
     def _group_gates(self, inputs, m_prev, input_width: int) -> list:
         """[i_g, j_g, f_g, o_g] for each group g, each [B, H/G]; kernels group{g}/kernel."""

@@ -30,6 +30,7 @@ SRU https://arxiv.org/abs/1709.02755.
 from __future__ import annotations
 
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import NumUnitsLSTMState, NumUnitsStateAndOutput
 
 # isort: split
 # TF1's LayerRNNCell (variables made in `build`, named under the cell's own scope); see
@@ -58,8 +59,9 @@ def _diagonal_initializer():
     return _v1.random_uniform_initializer(minval=-1.0, maxval=1.0)
 
 
-class _IndependentCell(LayerRNNCell):
-    """What the four cells share: 2-D inputs, num_units, an activation defaulting to tanh."""
+class _IndependentCell(NumUnitsStateAndOutput, LayerRNNCell):
+    """What the four cells share: 2-D inputs, num_units, an activation defaulting to tanh;
+    state and output [B, H] (IndyLSTM's state is an LSTMStateTuple)."""
 
     def __init__(self, num_units: int, activation=None, reuse=None, name=None, dtype=None,
                  **kwargs) -> None:
@@ -67,14 +69,6 @@ class _IndependentCell(LayerRNNCell):
         self.input_spec = _v1.layers.InputSpec(ndim=2)   # TF1 restricted inputs to rank 2
         self._num_units = num_units
         self._activation = activation or _v1.tanh
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
 
 class IndRNNCell(_IndependentCell):
@@ -159,7 +153,7 @@ class IndyGRUCell(_IndependentCell):
         return h, h
 
 
-class IndyLSTMCell(_IndependentCell):
+class IndyLSTMCell(NumUnitsLSTMState, _IndependentCell):
     """``tf.contrib.rnn.IndyLSTMCell``: ``BasicLSTMCell`` with diagonal recurrent weights.
 
     The 4H gate columns are **i, j, f, o** (BasicLSTMCell's order)::
@@ -179,10 +173,6 @@ class IndyLSTMCell(_IndependentCell):
         self._forget_bias = forget_bias
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
-
-    @property
-    def state_size(self) -> LSTMStateTuple:
-        return LSTMStateTuple(self._num_units, self._num_units)
 
     def build(self, inputs_shape) -> None:
         input_depth, units = _input_depth(inputs_shape), self._num_units

@@ -10,17 +10,18 @@ arguments and variable names (TF1 checkpoints restore). Both keep an LSTM's two-
   ``W_F_diag``, ``W_P_0``.
 - ``NASCell``: the recurrent cell found by Neural Architecture Search (Zoph and Le 2017).
 
-As in TF1, CIFG subclasses ``RNNCell`` and calls ``get_variable`` in ``call``; NAS subclasses
-``LayerRNNCell`` and makes its weights in ``build``.
+As in TF1, CIFG subclasses ``RNNCell`` and calls ``get_variable`` in ``call`` (through
+``norm_cells._PeepholeProjectionCell``, which holds the LSTMCell options it shares with
+``LayerNormLSTMCell``); NAS subclasses ``LayerRNNCell`` and makes its weights in ``build``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from tf1_lstm.bootstrap import tf2 as _tf2
-from tf1_lstm.contrib.rnn.norm_cells import _input_depth, _LSTMStateCell
+from tf1_lstm.contrib.rnn.cell_sizes import FixedSizes, warn_if_concatenated_state
+from tf1_lstm.contrib.rnn.norm_cells import _input_depth, _PeepholeProjectionCell
 from tf1_lstm.contrib.rnn.sharded_variables import concat_variable
 
 # isort: split
@@ -35,7 +36,7 @@ sigmoid, tanh, relu = _v1.sigmoid, _v1.tanh, _v1.nn.relu
 __all__ = ["CoupledInputForgetGateLSTMCell", "NASCell"]
 
 
-class CoupledInputForgetGateLSTMCell(_LSTMStateCell):
+class CoupledInputForgetGateLSTMCell(_PeepholeProjectionCell):
     """``tf.contrib.rnn.CoupledInputForgetGateLSTMCell``: input gate = 1 - forget gate.
 
     One step (c [B, H]; m [B, P], P = num_proj or H)::
@@ -62,19 +63,13 @@ class CoupledInputForgetGateLSTMCell(_LSTMStateCell):
                  state_is_tuple: bool = True, activation: Callable = _v1.tanh, reuse=None,
                  layer_norm: bool = False, norm_gain: float = 1.0,
                  norm_shift: float = 0.0) -> None:
-        super().__init__(num_units, num_proj, reuse, state_is_tuple, norm_gain, norm_shift)
-        if not state_is_tuple:
-            logging.getLogger("tensorflow").warning(
-                "%s: Using a concatenated state is slower and will soon be deprecated.  "
-                "Use state_is_tuple=True.", self)
-        self._use_peepholes = use_peepholes
-        self._initializer = initializer
-        self._proj_clip = proj_clip
+        # No cell clipping (TF1's CIFG had no cell_clip); activation as given, even None.
+        super().__init__(num_units, use_peepholes, None, initializer, num_proj, proj_clip,
+                         forget_bias, activation, reuse, state_is_tuple, norm_gain, norm_shift)
+        warn_if_concatenated_state(self, state_is_tuple)
         self._num_unit_shards = num_unit_shards
         self._num_proj_shards = num_proj_shards
-        self._forget_bias = forget_bias
         self._state_is_tuple = state_is_tuple
-        self._activation = activation
         self._layer_norm = layer_norm
 
     @_plain_python
@@ -117,7 +112,7 @@ class CoupledInputForgetGateLSTMCell(_LSTMStateCell):
         return m, new_state
 
 
-class NASCell(LayerRNNCell):
+class NASCell(FixedSizes, LayerRNNCell):
     """``tf.contrib.rnn.NASCell``: the cell Neural Architecture Search found (arXiv:1611.01578).
 
     Eight branches, each a column block of ``x @ kernel`` (``a_k``) and ``m_prev @
@@ -146,14 +141,6 @@ class NASCell(LayerRNNCell):
         output_size = num_units if num_proj is None else num_proj
         self._state_size = LSTMStateTuple(num_units, output_size)
         self._output_size = output_size
-
-    @property
-    def state_size(self) -> LSTMStateTuple:
-        return self._state_size
-
-    @property
-    def output_size(self) -> int:
-        return self._output_size
 
     def build(self, inputs_shape) -> None:
         input_size = _tf2.compat.dimension_value(_tf2.TensorShape(inputs_shape).with_rank(2)[1])

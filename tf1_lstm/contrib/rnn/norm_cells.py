@@ -29,6 +29,7 @@ import logging
 from collections.abc import Callable
 
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import FixedSizes
 from tf1_lstm.contrib.rnn.wrappers import _linear
 
 _v1 = _tf2.compat.v1
@@ -97,7 +98,7 @@ def _clip(x, limit: float | None):
     return x if limit is None else _v1.clip_by_value(x, -limit, limit)
 
 
-class _LSTMStateCell(_RNNCell):
+class _LSTMStateCell(FixedSizes, _RNNCell):
     """What the LSTM cells here (and CIFG) share: state ``LSTMStateTuple(c [B, H], m [B, P])``
     (P = num_proj or H; ``[c, m]`` concatenated if not ``state_is_tuple``), output m, and a
     layer norm with the cell's ``norm_gain`` and ``norm_shift``."""
@@ -114,16 +115,27 @@ class _LSTMStateCell(_RNNCell):
                             else num_units + output_size)
         self._output_size = output_size
 
-    @property
-    def state_size(self):
-        return self._state_size
-
-    @property
-    def output_size(self) -> int:
-        return self._output_size
-
     def _norm(self, x, scope: str, dtype=None):
         return layer_norm(x, scope, self._norm_gain, self._norm_shift, dtype=dtype)
+
+
+class _PeepholeProjectionCell(_LSTMStateCell):
+    """What LayerNormLSTMCell, WeightNormLSTMCell and CIFG (lstm_variant_cells) share, the
+    options of TF1's LSTMCell: peepholes, cell clipping (None: none; CIFG has none), the
+    initializer, a projection clipped to proj_clip, forget_bias and the activation."""
+
+    def __init__(self, num_units: int, use_peepholes: bool, cell_clip: float | None,
+                 initializer, num_proj: int | None, proj_clip: float | None,
+                 forget_bias: float, activation: Callable | None, reuse,
+                 state_is_tuple: bool = True, norm_gain: float = 1.0,
+                 norm_shift: float = 0.0) -> None:
+        super().__init__(num_units, num_proj, reuse, state_is_tuple, norm_gain, norm_shift)
+        self._use_peepholes = use_peepholes
+        self._cell_clip = cell_clip
+        self._initializer = initializer
+        self._proj_clip = proj_clip
+        self._forget_bias = forget_bias
+        self._activation = activation
 
 
 class LayerNormBasicLSTMCell(_LSTMStateCell):
@@ -187,7 +199,7 @@ class LayerNormBasicLSTMCell(_LSTMStateCell):
         return new_h, LSTMStateTuple(new_c, new_h)
 
 
-class LayerNormLSTMCell(_LSTMStateCell):
+class LayerNormLSTMCell(_PeepholeProjectionCell):
     """``tf.contrib.rnn.LayerNormLSTMCell``: LSTMCell (peepholes, clipping, projection) + LN.
 
     One step (state ``LSTMStateTuple(c, m)``: c [B, H], m [B, P], P = num_proj or H)::
@@ -212,13 +224,9 @@ class LayerNormLSTMCell(_LSTMStateCell):
                  proj_clip: float | None = None, forget_bias: float = 1.0,
                  activation: Callable | None = None, layer_norm: bool = False,
                  norm_gain: float = 1.0, norm_shift: float = 0.0, reuse=None) -> None:
-        super().__init__(num_units, num_proj, reuse, norm_gain=norm_gain, norm_shift=norm_shift)
-        self._use_peepholes = use_peepholes
-        self._cell_clip = cell_clip
-        self._initializer = initializer
-        self._proj_clip = proj_clip
-        self._forget_bias = forget_bias
-        self._activation = activation or _v1.tanh
+        super().__init__(num_units, use_peepholes, cell_clip, initializer, num_proj, proj_clip,
+                         forget_bias, activation or _v1.tanh, reuse, norm_gain=norm_gain,
+                         norm_shift=norm_shift)
         self._layer_norm = layer_norm
 
     @_plain_python
@@ -253,7 +261,7 @@ class LayerNormLSTMCell(_LSTMStateCell):
         return m, LSTMStateTuple(c, m)
 
 
-class WeightNormLSTMCell(_LSTMStateCell):
+class WeightNormLSTMCell(_PeepholeProjectionCell):
     """``tf.contrib.rnn.WeightNormLSTMCell``: LSTMCell with weight-normalised kernels.
 
     With ``norm=True`` each row block of a kernel (the block read by x, the block read by
@@ -278,18 +286,13 @@ class WeightNormLSTMCell(_LSTMStateCell):
                  cell_clip: float | None = None, initializer=None, num_proj: int | None = None,
                  proj_clip: float | None = None, forget_bias: float = 1,
                  activation: Callable | None = None, reuse=None) -> None:
-        super().__init__(num_units, num_proj, reuse)
+        super().__init__(num_units, use_peepholes, cell_clip, initializer, num_proj, proj_clip,
+                         forget_bias, activation or _v1.tanh, reuse)
         # TF1 stored its inner scope name in `_scope`, the attribute where the layer keeps
         # its own scope: the layer then opens "wn_lstm_cell" instead of
         # "weight_norm_lstm_cell", and call opens it once more. Kept, so the names match.
         self._scope = "wn_lstm_cell"
         self._weight_norm = norm
-        self._initializer = initializer
-        self._use_peepholes = use_peepholes
-        self._cell_clip = cell_clip
-        self._proj_clip = proj_clip
-        self._activation = activation or _v1.tanh
-        self._forget_bias = forget_bias
 
     def _normalized_matmul(self, args: list, output_size: int, bias: bool):
         """concat(args) @ kernel_n (+ bias): kernel, norm_k per arg, then bias, in TF1's order."""

@@ -38,6 +38,7 @@ float32; ``time`` may be float32 or float64 (``phi`` is computed in time's dtype
 from __future__ import annotations
 
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_sizes import NumUnitsLSTMState
 from tf1_lstm.contrib.rnn.wrappers import _linear
 
 __all__ = ["PhasedLSTMCell"]
@@ -70,7 +71,7 @@ def _mod(x, y):
     return _v1.stop_gradient(_v1.mod(x, y) - x) + x
 
 
-class PhasedLSTMCell(_v1.nn.rnn_cell.RNNCell):
+class PhasedLSTMCell(NumUnitsLSTMState, _v1.nn.rnn_cell.RNNCell):
     """``tf.contrib.rnn.PhasedLSTMCell``: see the module docstring for the step and variables.
 
     Call it on ``(time, x)``: ``time`` [B, 1] (float32 or float64), ``x`` [B, I] float32;
@@ -91,14 +92,6 @@ class PhasedLSTMCell(_v1.nn.rnn_cell.RNNCell):
         self._trainable_ratio_on = trainable_ratio_on
         self._period_init_min = period_init_min
         self._period_init_max = period_init_max
-
-    @property
-    def state_size(self) -> LSTMStateTuple:
-        return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self) -> int:
-        return self._num_units
 
     def _time_gate_variables(self) -> tuple:
         """period tau, phase s, ratio_on r_on: [H] each, float32 (TF1 gave no dtype)."""

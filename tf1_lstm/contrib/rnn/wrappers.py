@@ -20,9 +20,9 @@ import logging
 from collections.abc import Callable, Sequence
 
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.rnn.cell_wrappers import _CellWrapper
 
 _v1 = _tf2.compat.v1
-_RNNCell = _v1.nn.rnn_cell.RNNCell
 # tf_keras runs a user layer's `call` through AutoGraph. These calls only build graph (no
 # tensor-dependent Python control flow), so AutoGraph would add nothing but StagingError
 # wrapped around the wrapped cell's own errors.
@@ -50,23 +50,15 @@ def _linear(inputs, output_size: int):
     return kernel, bias
 
 
-class _ProjectionWrapper(_RNNCell):
-    """What both projection wrappers share: the wrapped cell, its state, its zero state."""
+class _ProjectionWrapper(_CellWrapper):
+    """What both projection wrappers share: TF1's duck-typed check of the cell, the
+    projection; from ``_CellWrapper`` the cell's state, output size and zero state."""
 
     def __init__(self, cell, reuse=None) -> None:
-        super().__init__(_reuse=reuse)
+        super().__init__(cell, reuse=reuse)
         if not _like_rnncell(cell):
             raise TypeError("The parameter cell is not RNNCell.")
-        self._cell = cell
         self._projection = None  # (kernel, bias), made at the first call as in TF1
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    def zero_state(self, batch_size, dtype):
-        with _v1.name_scope(f"{type(self).__name__}ZeroState", values=[batch_size]):
-            return self._cell.zero_state(batch_size, dtype)
 
     def _project(self, tensor, size: int, activation: Callable | None):
         if self._projection is None:
@@ -92,10 +84,6 @@ class InputProjectionWrapper(_ProjectionWrapper):
                 "%s: The input_size parameter is deprecated.", self)
         self._num_proj = num_proj
         self._activation = activation
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
 
     @_plain_python
     def call(self, inputs, state):
