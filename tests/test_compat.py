@@ -114,9 +114,10 @@ REBUILT_CELLS = ["LSTMBlockCell", "GRUBlockCell", "GRUBlockCellV2",
 REBUILT_FUNCTIONS = ["stack_bidirectional_rnn", "stack_bidirectional_dynamic_rnn"]
 
 
-def test_contrib_rnn_lists_exactly_the_names_we_serve():
-    assert sorted(compat.rnn.__all__) == sorted(
-        CORE_CELLS + CORE_UNROLLERS + REBUILT_CELLS + REBUILT_FUNCTIONS + ["LSTMBlockFusedCell"])
+def test_contrib_rnn_serves_these_names_among_tf115s_whole_list():
+    # the whole list: test_contrib_names_and_wrappers.py
+    served = set(compat.rnn.__all__)
+    assert set(CORE_CELLS + CORE_UNROLLERS + REBUILT_CELLS + REBUILT_FUNCTIONS) <= served
 
 
 @pytest.mark.parametrize("name", CORE_CELLS)
@@ -151,6 +152,6 @@ def test_rebuilt_contrib_rnn_functions_are_ours(name):
 
 def test_unknown_contrib_rnn_name_names_its_tf2_replacement():
     with pytest.raises(compat.rnn.ContribNameError,
-                       match=r"tf\.contrib\.rnn\.ConvLSTMCell .*keras\.layers\.ConvLSTM2D"):
-        compat.rnn.ConvLSTMCell  # noqa: B018
+                       match=r"tf\.contrib\.rnn\.ConvLSTM2DCell .*see MIGRATION\.md"):
+        compat.rnn.ConvLSTM2DCell  # noqa: B018 - TF 1.15 never had it
     assert not hasattr(compat.rnn, "NoSuchCell")

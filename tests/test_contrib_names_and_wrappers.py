@@ -271,8 +271,12 @@ TF115_CONTRIB_RNN = """
 """.split()
 
 
-def test_every_public_name_of_tf115_contrib_rnn_is_served():
-    assert [name for name in TF115_CONTRIB_RNN if name not in rnn.__all__] == []
+def test_every_public_name_of_tf115_contrib_rnn_is_served_and_nothing_else():
+    # TF 1.15 had these five in contrib/rnn/python/ops/rnn_cell.py without @@-listing them, so
+    # only the private path reached them; tf.contrib.rnn serves them too.
+    private_only = ["NTMCell", "CFNCell", "MinimalRNNCell", "LayerNormLSTMCell",
+                    "WeightNormLSTMCell"]
+    assert sorted(rnn.__all__) == sorted([*TF115_CONTRIB_RNN, *private_only])
     for name in rnn.__all__:
         getattr(rnn, name)  # each listed name really resolves
 

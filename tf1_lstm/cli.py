@@ -16,6 +16,7 @@ from tf1_lstm import claims as claims_command  # imports no TensorFlow until it 
 from tf1_lstm import inspect as inspect_command  # imports no TensorFlow until it runs
 from tf1_lstm import verify as verify_command  # likewise
 from tf1_lstm.errors import Tf1LstmError
+from tf1_lstm.legacy import doctor as doctor_command  # reads files only, imports no TensorFlow
 from tf1_lstm.port import command as port_command  # no TensorFlow/Keras/torch until it runs
 
 
@@ -30,10 +31,19 @@ def _demo(args: argparse.Namespace) -> int:
     return status
 
 
-def _run(args: argparse.Namespace) -> int:
-    from tf1_lstm.legacy.runner import run_script
+class MissingModuleName(Tf1LstmError, ValueError):
+    """``tf1-lstm run -m`` was given no module."""
 
-    return run_script(args.script, args.args)
+
+def _run(args: argparse.Namespace) -> int:
+    from tf1_lstm.legacy.runner import run_module, run_script
+
+    if args.module is None:
+        return run_script(args.script, args.args)
+    if not args.module:
+        raise MissingModuleName("-m needs a module name, as python -m does: "
+                                "tf1-lstm run -m package.module [ARGS...]")
+    return run_module(args.module[0], args.module[1:])
 
 
 def _add_command_module(commands, name: str, module, **parser_text: str) -> None:
@@ -53,6 +63,7 @@ def _positive_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tf1-lstm",
+        allow_abbrev=False,  # a script's own --v=3 is not an abbreviation of --verbose
         description="Run TensorFlow 1.x LSTM code (tf.contrib.rnn, input_data, sessions) on "
                     "TensorFlow 2.21, and see what it computes.",
     )
@@ -80,14 +91,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run", help="run an unmodified TF1 script (import tensorflow as tf, tf.contrib.rnn, ...)",
-        description="Run SCRIPT exactly as `python SCRIPT ARGS...` would, with TensorFlow 1.x's "
+        usage="%(prog)s [-h] (SCRIPT [ARGS ...] | -m MODULE [ARGS ...])",
+        description="Run SCRIPT exactly as `python SCRIPT ARGS...` would, or with -m MODULE as "
+                    "`python -m MODULE ARGS...` would (e.g. -m nmt.nmt), with TensorFlow 1.x's "
                     "API in place: `import tensorflow as tf` is tf.compat.v1 in graph mode, "
-                    "tf.contrib.rnn / layers / slim and tensorflow.examples.tutorials.mnist."
-                    "input_data (or a bare `import input_data`) work. The exit code is the "
-                    "script's.")
-    run.add_argument("script", help="the TF1 Python script")
-    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+                    "tf.contrib.rnn / layers / slim / ... (and TF1's private paths such as "
+                    "tensorflow.contrib.rnn.python.ops.rnn_cell) and tensorflow.examples."
+                    "tutorials.mnist.input_data (or a bare `import input_data`) work. The exit "
+                    "code is the script's.")
+    script_or_module = run.add_mutually_exclusive_group(required=True)
+    script_or_module.add_argument("script", nargs="?", metavar="SCRIPT",
+                                  help="the TF1 Python script (not with -m)")
+    script_or_module.add_argument(
+        "-m", dest="module", nargs=argparse.REMAINDER, metavar="MODULE ARGS",
+        help="run the module MODULE (a package: its __main__.py) as `python -m` does, with the "
+             "current folder first on sys.path; everything after it goes to the module "
+             "(not with SCRIPT)")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                     help="arguments passed to the script")
     run.set_defaults(run=_run)
+
+    _add_command_module(
+        commands, "doctor", doctor_command,
+        help="before `run`: which TF1 names a script, folder or notebook uses, and what "
+             "run does with each",
+        description="Read PATHs (scripts, folders, .ipynb notebooks) without running them "
+                    "or importing TensorFlow, and list per file every TF1 name used "
+                    "(tf.contrib.rnn.LSTMCell, tf.mul, tf.train.SummaryWriter, import keras, "
+                    "np.float, ...) with what `tf1-lstm run` does with it: served, emulated "
+                    "(the note it prints) or missing (the TF2 replacement). Exits 0 when "
+                    "nothing is missing, 1 otherwise (--strict: also when something is only "
+                    "emulated), 2 for a PATH that does not exist.")
 
     _add_command_module(
         commands, "inspect", inspect_command,

@@ -1,17 +1,24 @@
 """One-line hints for TF1 idioms that TensorFlow 2.21 rejects with a raw error.
 
 ``hint_for(error)`` reads the frames ``error`` passed through, with their arguments, and
-names the idiom and its fix, or returns None:
+names the idiom and its fix, or returns None. Under ``tf1-lstm run`` both idioms usually
+run instead of failing (``tf1_lstm.legacy.repeated_cells``, ``tf1_lstm.legacy.history``,
+each with a ``tf1-lstm: note:`` line); the hints are for the cases those cannot take:
 
-- ``MultiRNNCell([cell] * n)``: one cell object for every layer. Since TF 1.2 the layers
-  share its weights, which only fit when the input size equals ``num_units``; otherwise the
-  second layer's MatMul fails with "Dimensions must be equal". A working shared stack
-  (input size == units) is valid TF1 and is left alone: the hint needs the failure to
-  happen while a later layer runs a cell object an earlier layer already used.
+- ``MultiRNNCell([cell] * n)``: one cell object (or one cell inside several wrappers) for
+  every layer. Since TF 1.2 the layers share its weights, which only fit when the input
+  size equals ``num_units``; otherwise the second layer's MatMul fails with "Dimensions
+  must be equal". ``repeated_cells`` gives such a stack TF 1.0's separate weights when it
+  can copy the cell (``from_config(get_config())``); for a cell class it cannot copy, the
+  failure stays and gets the hint. A working shared stack (input size == units) is valid
+  TF1 and is left alone: the hint needs the failure to happen while a later layer runs a
+  cell an earlier layer already ran.
 - ``tf.concat(1, [a, b])``: TF 0.x's order (axis first). Since TF 1.0 ``tf.concat`` takes
   the values first, so the failure is a TypeError or ValueError about converting the list
-  to an int axis; the hint needs the error raised inside ``tf.concat`` with an int as its
-  first argument and a list as its second.
+  to an int axis. The facade's ``tf.concat`` runs the unambiguous TF 0.x calls; the hint is
+  for the others (``tf.compat.v1.concat`` or ``array_ops.concat`` called directly): it
+  needs the error raised inside ``tf.concat`` with an int as its first argument and a list
+  as its second.
 
 The frames must be TensorFlow's own, so ``keep_tensorflow_frames()`` turns off TF 2's
 traceback filtering (TF 1.x had none).
@@ -26,6 +33,7 @@ from collections.abc import Iterator
 from types import FrameType
 
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.legacy.repeated_cells import repeated_layers
 
 SHARED_CELL_HINT = (
     "MultiRNNCell([cell] * n) reuses one cell object for every layer: since TF 1.2 its "
@@ -48,14 +56,14 @@ def _frames(error: BaseException) -> Iterator[FrameType]:
 
 
 def _shared_cell_failed(frame: FrameType) -> bool:
-    """In MultiRNNCell.call: is layer ``i``'s cell the object of an earlier layer?"""
+    """In MultiRNNCell.call: does layer ``i`` run a cell an earlier layer already ran?"""
     if frame.f_code is not _MULTI_RNN_CALL:
         return False
     names = frame.f_locals  # MultiRNNCell.call's loop: `for i, cell in enumerate(self._cells)`
-    stack, layer, cell = names.get("self"), names.get("i"), names.get("cell")
+    stack, layer = names.get("self"), names.get("i")
     if not isinstance(layer, int):
         return False
-    return any(earlier is cell for earlier in stack._cells[:layer])
+    return layer in repeated_layers(stack._cells[:layer + 1])
 
 
 def _is_int(value: object) -> bool:

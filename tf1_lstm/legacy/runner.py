@@ -1,8 +1,12 @@
-"""``tf1-lstm run SCRIPT [ARGS...]``: run an unmodified TF1 script as ``python SCRIPT`` would.
+"""``tf1-lstm run SCRIPT [ARGS...]`` / ``run -m MODULE [ARGS...]``: run unmodified TF1 code.
 
-Same as Python: ``sys.argv == [SCRIPT, *ARGS]``, ``__name__ == "__main__"``, ``__file__`` is
-SCRIPT as given, the script's folder is ``sys.path[0]``, ``sys.exit(n)`` is the exit code,
-an uncaught exception prints a traceback (of the script's own frames) and exits 1.
+``run_script`` is ``python SCRIPT``: ``sys.argv == [SCRIPT, *ARGS]``, ``__name__ ==
+"__main__"``, ``__file__`` is SCRIPT as given, the script's folder is ``sys.path[0]``.
+``run_module`` is ``python -m MODULE`` (tensorflow/nmt runs as ``python -m nmt.nmt``): the
+current folder is ``sys.path[0]``, the packages above MODULE are imported (under the shim),
+then MODULE runs as ``__main__`` with ``__spec__`` set and ``sys.argv == [its file, *ARGS]``;
+for a package, its ``__main__.py`` runs. Both: ``sys.exit(n)`` is the exit code, an uncaught
+exception prints a traceback (of the user's own frames) and exits 1.
 Different on purpose: before the script runs, the TF1 bootstrap and the import shim are in
 place (``tf1_lstm.bootstrap``, ``tf1_lstm.legacy.shim``), and an error of ours (a contrib name we
 do not provide, a bad MNIST file) is printed as the script's line plus one clear message.
@@ -13,11 +17,13 @@ A TensorFlow error caused by a TF1 idiom TF 2.21 rejects (``MultiRNNCell([cell] 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import runpy
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from tf1_lstm.errors import Tf1LstmError
@@ -37,6 +43,51 @@ def _check_script(script: str) -> Path:
     if not os.access(path, os.R_OK):
         raise ScriptNotFound(f"cannot read {script}: permission denied")
     return path
+
+
+class MainModuleNotFound(Tf1LstmError, ImportError):
+    """The module given to ``tf1-lstm run -m`` cannot be found, or is a package without
+    ``__main__.py``."""
+
+
+def _not_found(module: str) -> MainModuleNotFound:
+    searched = ", ".join(entry or "." for entry in sys.path)
+    advice = (f"drop the .py, or run the file: tf1-lstm run {module}" if module.endswith(".py")
+              else "run from the folder that holds it, or add that folder to PYTHONPATH")
+    return MainModuleNotFound(f"no module named {module!r} (searched sys.path: {searched}); "
+                              f"{advice}")
+
+
+def _check_top_level_module(module: str) -> None:
+    """Fail fast, before TensorFlow loads, when MODULE's top-level package is not there.
+
+    Only the top level: finding ``a.b`` imports ``a``, which must happen under the shim.
+    """
+    top = module.partition(".")[0]
+    if not top or importlib.util.find_spec(top) is None or (
+            module.endswith(".py") and Path(module).is_file()):  # a file given to -m
+        raise _not_found(module)
+
+
+def _main_spec(module: str):
+    """The spec ``python -m module`` runs (a package's ``__main__``); imports the packages
+    above it, as Python does."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except ModuleNotFoundError as error:
+        if error.name and (module + ".").startswith(error.name + "."):
+            raise _not_found(module) from None
+        raise  # an import inside the user's package failed: reported like the script's errors
+    if spec is None:
+        raise _not_found(module)
+    if spec.submodule_search_locations is None:
+        return spec
+    main = importlib.util.find_spec(f"{module}.__main__")
+    if main is None:
+        raise MainModuleNotFound(f"{module!r} is a package with no __main__.py, so it cannot be "
+                                 f"run with -m (python -m says the same); name one of its "
+                                 f"modules: tf1-lstm run -m {module}.<module>")
+    return main
 
 
 def _script_frames(error: BaseException, script: Path) -> list[traceback.FrameSummary]:
@@ -100,25 +151,56 @@ def _exit_code(stop: SystemExit) -> int:
     return 1
 
 
-def run_script(script: str, args: list[str]) -> int:
-    """Run ``script`` with ``args`` under the TF1 shim; return its exit code."""
-    path = _check_script(script)
-    # These import TensorFlow: only once the script is known good.
-    from tf1_lstm.legacy import hints, shim
-
-    shim.install()
-    hints.keep_tensorflow_frames()
-    sys.argv = [script, *args]
-    sys.path[0] = str(path.resolve().parent)
+def _run_reporting(run: Callable[[], object], main_file: Callable[[], Path],
+                   hint_for: Callable[[BaseException], str | None]) -> int:
+    """Run the user's code; its exit code, its uncaught error reported as Python would."""
     try:
-        runpy.run_path(script, run_name="__main__")
+        run()
     except SystemExit as stop:
         return _exit_code(stop)
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: BLE001 - report it as `python SCRIPT` would
-        _report(error, path, hints.hint_for(error))
+        _report(error, main_file(), hint_for(error))
         return 1
     finally:
         sys.stdout.flush()
     return 0
+
+
+def run_script(script: str, args: list[str]) -> int:
+    """Run ``script`` with ``args`` under the TF1 shim; return its exit code."""
+    path = _check_script(script)
+    # These import TensorFlow: only once the script is known good.
+    from tf1_lstm.legacy import hints, numpy1, shim
+
+    shim.install()
+    hints.keep_tensorflow_frames()
+    sys.argv = [script, *args]
+    sys.path[0] = str(path.resolve().parent)
+    numpy1.install()
+    return _run_reporting(lambda: runpy.run_path(script, run_name="__main__"), lambda: path,
+                          hints.hint_for)
+
+
+def run_module(module: str, args: list[str]) -> int:
+    """Run ``module`` with ``args`` as ``python -m module`` would, under the TF1 shim."""
+    sys.path[0] = os.getcwd()  # python -m: the current folder first
+    _check_top_level_module(module)
+    # These import TensorFlow: only once the module's package is known to be there.
+    from tf1_lstm.legacy import hints, numpy1, shim
+
+    shim.install()
+    hints.keep_tensorflow_frames()
+    sys.argv = ["-m", *args]  # python -m's argv[0] while it looks for the module
+    numpy1.install()
+    found = []
+
+    def find_and_run():
+        found.append(Path(_main_spec(module).origin))
+        # alter_sys: sys.argv[0] is the module's file and sys.modules["__main__"] the module
+        # while it runs, as under python -m (run_module finds a package's __main__ itself).
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+    return _run_reporting(find_and_run, lambda: found[0] if found else Path(module),
+                          hints.hint_for)

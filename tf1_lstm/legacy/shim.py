@@ -4,8 +4,15 @@ After ``install()``:
 
     import tensorflow as tf                          -> the TF1 facade: tf.compat.v1 (graph mode),
                                                         plus tf.contrib, falling back to TF2 names
-    tf.contrib.X / import tensorflow.contrib.X       -> tf1_lstm.contrib.X, for X in rnn,
-                                                        layers, slim (layers and slim: tf_slim)
+    tf.contrib.X / import tensorflow.contrib.X       -> tf1_lstm.contrib.X, for every X that
+                                                        tf1_lstm.contrib.served_modules() finds
+                                                        (rnn, layers, slim, crf, ...), imported
+                                                        on first use; any other X: a clear error
+    import tensorflow.nn, from tensorflow.nn import rnn_cell
+                                                     -> tf.compat.v1's modules (not TF 2's)
+    tensorflow.contrib.X.python.ops.Y, tensorflow.python.ops.rnn_cell_impl, ...
+                                                     -> the same objects as the public names
+                                                        (tf1_lstm.legacy.private_paths)
     from tensorflow.examples.tutorials.mnist import input_data -> tf1_lstm.data.mnist
     import input_data                                -> tf1_lstm.data.mnist, unless the script
                                                         has its own input_data.py on sys.path
@@ -19,33 +26,34 @@ imported by then and keep the real package; the facade's ``__path__`` is the rea
 
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.machinery
 import sys
 import types
+from pathlib import Path
 
 import tf1_lstm.bootstrap  # noqa: F401 - the TF1 bootstrap must run before anything below
-from tf1_lstm.contrib import layers, rnn, slim
+from tf1_lstm.contrib import served_modules
 from tf1_lstm.contrib.replacements import module_not_provided
 from tf1_lstm.data import mnist as input_data
-from tf1_lstm.legacy import keras2
-
-# tensorflow.contrib.X -> tf1_lstm.contrib.X: the sub-modules we serve.
-CONTRIB_MODULES: dict[str, types.ModuleType] = {"rnn": rnn, "layers": layers, "slim": slim}
+from tf1_lstm.legacy import absl_flags, history, keras2, private_paths, repeated_cells
 
 
 def _make_contrib() -> types.ModuleType:
+    """``tensorflow.contrib``: a package whose served sub-modules are imported on first use."""
     contrib = types.ModuleType("tensorflow.contrib", "tf.contrib, rebuilt by tf1-lstm")
-    contrib.__path__ = []  # a package, so `import tensorflow.contrib.rnn` works
-    for name, module in CONTRIB_MODULES.items():
-        setattr(contrib, name, module)
+    contrib.__path__ = []  # a package: `import tensorflow.contrib.rnn` asks private_paths
+    contrib.__all__ = list(served_modules())
 
-    def missing(name: str):
+    def serve_or_explain(name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        raise module_not_provided(name, CONTRIB_MODULES)
+        if name in contrib.__all__:  # imported now, then an attribute like any sub-module
+            return importlib.import_module(f"tensorflow.contrib.{name}")
+        raise module_not_provided(name, contrib.__all__)
 
-    contrib.__getattr__ = missing
+    contrib.__getattr__ = serve_or_explain
     return contrib
 
 
@@ -82,6 +90,51 @@ class TF1Facade(types.ModuleType):
         return getattr(self._tf2, name)
 
 
+class _V1ApiModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``import tensorflow.nn`` (``.train``, ``.nn.rnn_cell``, ...) -> tf.compat.v1's module.
+
+    Without it Python finds TF 2's API module of that name in TensorFlow's folders and binds
+    it on the facade, so ``tf.nn`` would lose TF1's names (``tf.nn.rnn_cell``) for the rest of
+    the script. A dotted name whose attribute chain on tf.compat.v1 is a module is served as
+    that very module, unless TensorFlow has a real file or folder of that top-level name
+    (``tensorflow.python``, ``tensorflow.core``, ...), which imports as usual.
+    """
+
+    def __init__(self, v1: types.ModuleType, tensorflow_folder: Path) -> None:
+        self._v1 = v1
+        self._folder = tensorflow_folder
+
+    def _v1_module(self, fullname: str) -> types.ModuleType | None:
+        top, *rest = fullname.split(".")[1:]
+        if (self._folder / top).exists() or (self._folder / f"{top}.py").exists():
+            return None
+        module = self._v1
+        for name in (top, *rest):
+            module = getattr(module, name, None)
+            if not isinstance(module, types.ModuleType):
+                return None
+        return module
+
+    def find_spec(self, fullname, path=None, target=None):
+        if not fullname.startswith("tensorflow.") or fullname.startswith("tensorflow.contrib."):
+            return None
+        module = self._v1_module(fullname)
+        if module is None:
+            return None
+        spec = importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        spec.loader_state = module
+        return spec
+
+    def create_module(self, spec):
+        module = spec.loader_state
+        spec.loader_state = (module, module.__spec__)  # the import overwrites __spec__
+        return module
+
+    def exec_module(self, module):
+        served, own_spec = module.__spec__.loader_state
+        served.__spec__ = own_spec  # the module keeps its real spec: it is already loaded
+
+
 class _BareInputDataFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """``import input_data`` -> our reader, consulted last so a script's own file wins."""
 
@@ -112,10 +165,15 @@ def install() -> types.ModuleType:
     facade = TF1Facade(current, contrib, examples["tensorflow.examples"])
     sys.modules.update(examples)
     sys.modules["tensorflow.contrib"] = contrib
-    sys.modules.update((f"tensorflow.contrib.{name}", module)
-                       for name, module in CONTRIB_MODULES.items())
     sys.modules["tensorflow"] = facade
+    private_paths.install()
+    if not any(isinstance(finder, _V1ApiModuleFinder) for finder in sys.meta_path):
+        folder = Path(current.__file__).parent
+        sys.meta_path.insert(0, _V1ApiModuleFinder(current.compat.v1, folder))
     if not any(isinstance(finder, _BareInputDataFinder) for finder in sys.meta_path):
         sys.meta_path.append(_BareInputDataFinder())
     keras2.install()
+    history.install(facade)
+    repeated_cells.install()
+    absl_flags.install(facade)
     return facade
