@@ -12,14 +12,24 @@ from collections.abc import Iterable
 
 from tf1_lstm.errors import Tf1LstmError
 
+# Replacements that several entries share.
+_QUEUED_STATE = "tf.data batches into keras.layers.LSTM(stateful=True), or truncated BPTT by hand"
+_RESAMPLE = "tf.data.Dataset.rejection_resample"
+_DEVICE_PLACEMENT = "tf.compat.v1.train.replica_device_setter or tf.distribute strategies"
+_WARM_START = "tf.compat.v1.train.warm_start, or tf.train.load_variable + an initializer"
+_CANNED_ESTIMATOR = ("the tf.estimator canned estimator of that name (TF <= 2.15) or a "
+                     "keras.Sequential")
+_ESTIMATOR = "tf.estimator.Estimator (TF 2.15 and older) or a keras.Model"
+_EXPERIMENT = ("tf.estimator.train_and_evaluate (TF <= 2.15) or "
+               "keras.Model.fit(validation_data=...)")
+_RNN_ESTIMATOR = "a keras.Model with keras.layers.LSTM"
+_TOY_DATA = "sklearn.datasets.make_circles / make_moons"
+
 TF2_REPLACEMENTS: dict[str, str] = {
     # tf.contrib sub-modules TF1 LSTM code imports that we do not provide.
     "seq2seq": "tensorflow_addons.seq2seq (archived) or keras_nlp / keras.layers attention layers",
     "legacy_seq2seq": "keras.layers.LSTM encoder-decoder models",
-    "learn": "tf.estimator (TF 2.15 and older) or a plain keras.Model",
     "metrics": "tf.compat.v1.metrics or keras.metrics",
-    "training": "tf.compat.v1.train",
-    "framework": "tf.compat.v1 (arg_scope lives in tf_slim)",
     "distributions": "tensorflow_probability.distributions",
     "tpu": "tf.distribute.TPUStrategy",
     # tf.contrib.layers names TF 1.15 had that we do not serve (feature columns, targets).
@@ -64,6 +74,47 @@ TF2_REPLACEMENTS: dict[str, str] = {
     "layers.feature_column": "tf.feature_column (TF <= 2.15) or keras preprocessing layers",
     "layers.multi_class_target": "a keras.losses.SparseCategoricalCrossentropy head",
     "layers.regression_target": "a keras.losses.MeanSquaredError head",
+    # training, framework, learn: the names TF 1.15 had that we do not serve.
+    "training.HParamDef": "HParams.to_json() / HParams.parse_json() (TF 2 has no hparam_pb2)",
+    "training.SequenceQueueingStateSaver": _QUEUED_STATE,
+    "training.batch_sequences_with_states": _QUEUED_STATE,
+    "training.NextQueuedSequenceBatch": _QUEUED_STATE,
+    "training.stratified_sample": _RESAMPLE,
+    "training.rejection_sample": _RESAMPLE,
+    "training.resample_at_rate": _RESAMPLE,
+    "training.weighted_resample": "tf.data.Dataset.sample_from_datasets(weights=...)",
+    "training.FeedingQueueRunner": "tf.data.Dataset.from_generator",
+    "training.RandomStrategy": _DEVICE_PLACEMENT,
+    "training.GreedyLoadBalancingStrategy": _DEVICE_PLACEMENT,
+    "training.byte_size_load_fn": _DEVICE_PLACEMENT,
+    "training.Tuner": "keras_tuner",
+    "framework.py_func": "tf.compat.v1.py_func or tf.numpy_function",
+    "framework.print_op": "tf.print",
+    "framework.fuse_op": "no TF2 equivalent (tf.compat.v1.graph_util for graph rewrites)",
+    "framework.load_and_remap_matrix_initializer": _WARM_START,
+    "framework.load_embedding_initializer": _WARM_START,
+    "framework.load_linear_multiclass_bias_initializer": _WARM_START,
+    "framework.load_variable_slot_initializer": _WARM_START,
+    "learn.Estimator": _ESTIMATOR,
+    "learn.BaseEstimator": _ESTIMATOR,
+    "learn.Experiment": _EXPERIMENT,
+    "learn.learn_runner": _EXPERIMENT,
+    "learn.RunConfig": "tf.estimator.RunConfig (TF <= 2.15)",
+    "learn.ModeKeys": "tf.estimator.ModeKeys (TF <= 2.15)",
+    "learn.ModelFnOps": "tf.estimator.EstimatorSpec (TF <= 2.15)",
+    "learn.MetricSpec": "tf.compat.v1.metrics or keras.metrics",
+    "learn.DNNClassifier": _CANNED_ESTIMATOR,
+    "learn.DNNRegressor": _CANNED_ESTIMATOR,
+    "learn.LinearClassifier": _CANNED_ESTIMATOR,
+    "learn.LinearRegressor": _CANNED_ESTIMATOR,
+    "learn.DNNLinearCombinedClassifier": _CANNED_ESTIMATOR,
+    "learn.DynamicRnnEstimator": _RNN_ESTIMATOR,
+    "learn.StateSavingRnnEstimator": _RNN_ESTIMATOR,
+    "learn.SKCompat": "keras.Model.fit / predict",
+    "learn.monitors": "tf.estimator.SessionRunHook or keras.callbacks",
+    "learn.preprocessing.CategoricalProcessor": "keras.layers.StringLookup / IntegerLookup",
+    "learn.datasets.synthetic": _TOY_DATA,
+    "learn.datasets.make_dataset": _TOY_DATA,
     "layers.SPARSE_FEATURE_CROSS_DEFAULT_HASH_KEY": "tf.sparse.cross_hashed(..., salt=...)",
 }
 
@@ -74,6 +125,12 @@ UNLISTED_NAME_IN: dict[str, str] = {
     "layers": "see MIGRATION.md, or keras.layers for the TF2 API",
     "slim": "see MIGRATION.md, or keras.layers for the TF2 API",
     "cudnn_rnn": "keras.layers.LSTM / keras.layers.GRU (they use cuDNN on a GPU)",
+    "training": "tf.compat.v1.train, or tf.data for input pipelines",
+    "framework": "tf.compat.v1, tf.nest or tf_slim",
+    "learn": "tf.estimator (TF 2.15 and older) or a plain keras.Model",
+    "learn.preprocessing": "keras.layers.TextVectorization",
+    "learn.datasets": "tf.data / tensorflow_datasets, or sklearn.datasets",
+    "tensorboard": "tensorboard.plugins.projector",
 }
 
 
