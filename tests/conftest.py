@@ -32,6 +32,10 @@ SLOW_MODULES = {
     "test_fast_matches_basic_lstm", "test_cells_gradients",
     # bare tf_slim in fresh interpreters (what breaks without the repair)
     "test_contrib_layers_bare_tf_slim",
+    # scans checked against the live shim in fresh interpreters
+    "test_doctor",
+    # published-style TF1 programs, each run and trained
+    "test_wild_programs",
 }
 
 
