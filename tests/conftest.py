@@ -36,6 +36,11 @@ SLOW_MODULES = {
     "test_doctor",
     # published-style TF1 programs, each run and trained
     "test_wild_programs",
+    # many graphs each (cuDNN layouts and checkpoints, the heavier rebuilt contrib cells, every
+    # cell vs the built-ins, every bench path); test-fast keeps the lighter cell modules
+    "test_contrib_cudnn_rnn", "test_contrib_cudnn_rnn_layers", "test_cells_match_builtin",
+    "test_bench_graphs", "test_contrib_cells_norm", "test_contrib_cells_gated",
+    "test_contrib_cells_grid", "test_model_parameters", "test_contrib_crf",
 }
 
 
