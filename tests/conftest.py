@@ -41,6 +41,7 @@ SLOW_MODULES = {
     "test_contrib_cudnn_rnn", "test_contrib_cudnn_rnn_layers", "test_cells_match_builtin",
     "test_bench_graphs", "test_contrib_cells_norm", "test_contrib_cells_gated",
     "test_contrib_cells_grid", "test_model_parameters", "test_contrib_crf",
+    "test_contrib_crf_in_use",
 }
 
 

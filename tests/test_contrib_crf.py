@@ -6,7 +6,7 @@
    with lengths 0, 1, 2 and T and random padding past them, with T static and unknown
    (the ``tf.cond`` branch), T > 1 and T == 1, in float32 and float64.
 3. TF 1.15's variable, gradients, cells, types and errors.
-4. A small BiLSTM-CRF tagger: its negative log-likelihood falls, crf_decode == viterbi_decode.
+(Imported first, and a BiLSTM-CRF tagger that trains: ``test_contrib_crf_in_use.py``.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import run_python
 from contrib_support import names_and_shapes
 
 from tf1_lstm.compat import reset_graph, rnn, tf
@@ -351,64 +350,3 @@ def test_crf_log_likelihood_without_a_static_tag_count_says_what_to_do():
 def test_viterbi_decode_of_no_steps_says_to_cut_rows_to_their_length():
     with pytest.raises(ValueError, match=r"score\[:sequence_length\]"):
         crf.viterbi_decode(np.zeros((0, N), np.float32), TRANSITIONS)
-
-
-@pytest.mark.slow  # a fresh interpreter
-def test_crf_module_can_be_imported_before_anything_else():
-    result = run_python("""
-        from tf1_lstm.contrib import crf
-        import numpy as np
-        from tf1_lstm.compat import tf
-        tags, score = crf.crf_decode(np.ones([1, 3, 2], np.float32), np.eye(2, dtype=np.float32),
-                                     np.array([3]))
-        with tf.Session() as session:
-            print(session.run(tags).tolist())
-    """)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[[0, 0, 0]]"
-
-
-# --- 4. a BiLSTM-CRF tagger -----------------------------------------------------------------
-
-@pytest.mark.slow  # trains
-def test_bilstm_crf_tagger_learns_and_crf_decode_agrees_with_viterbi_decode():
-    # Tag rule that needs both neighbours: tag_t = (word_{t-1} + word_t + word_{t+1}) % 3.
-    reset_graph(0)
-    rng = np.random.default_rng(0)
-    vocab, batch, max_len = 6, 16, 6
-    words = rng.integers(0, vocab, (batch, max_len))
-    lengths = rng.integers(2, max_len + 1, batch)
-    padded = np.pad(words, ((0, 0), (1, 1)))
-    gold = (padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]) % N
-    valid = np.arange(max_len)[None, :] < lengths[:, None]                  # [B, T]
-    gold[~valid] = 0
-
-    word_ids = tf.placeholder(tf.int32, [None, None])
-    tag_ids = tf.placeholder(tf.int32, [None, None])
-    sequence_lengths = tf.placeholder(tf.int32, [None])
-    embedded = tf.nn.embedding_lookup(tf.get_variable("embeddings", [vocab, 8]), word_ids)
-    (forward, backward), _ = tf.nn.bidirectional_dynamic_rnn(
-        rnn.LSTMCell(16), rnn.LSTMCell(16), embedded, sequence_length=sequence_lengths,
-        dtype=tf.float32)
-    logits = tf.layers.dense(tf.concat([forward, backward], -1), N)       # [B, T, N]
-    log_likelihood, transitions = crf.crf_log_likelihood(logits, tag_ids, sequence_lengths)
-    loss = tf.reduce_mean(-log_likelihood)
-    train = tf.train.AdamOptimizer(0.05).minimize(loss)
-    decoded, best_score = crf.crf_decode(logits, transitions, sequence_lengths)
-
-    feed = {word_ids: words, tag_ids: gold, sequence_lengths: lengths}
-    with tf.Session() as session:
-        session.run(tf.global_variables_initializer())
-        first_loss = session.run(loss, feed)
-        for _ in range(40):
-            session.run(train, feed)
-        last_loss, got_tags, got_scores, got_logits, got_transitions = session.run(
-            (loss, decoded, best_score, logits, transitions), feed)
-
-    assert last_loss < 0.1 * first_loss, (first_loss, last_loss)
-    for b, length in enumerate(lengths):
-        viterbi, viterbi_score = crf.viterbi_decode(got_logits[b, :length], got_transitions)
-        assert list(got_tags[b, :length]) == viterbi
-        assert not got_tags[b, length:].any()
-        np.testing.assert_allclose(got_scores[b], viterbi_score, rtol=1e-5)
-    assert (got_tags == gold)[valid].mean() > 0.9
