@@ -25,7 +25,7 @@ from tf1_lstm import bootstrap as _bootstrap  # noqa: F401 - the TF1 world befor
 # isort: split
 import tf_slim as _tf_slim
 
-from tf1_lstm.contrib.replacements import name_not_provided as _name_not_provided
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.slim_repair import repair_tf_slim as _repair_tf_slim
 
 _repair_tf_slim()  # before the star import, so the names copied below are the repaired ones
@@ -50,14 +50,14 @@ _PROVIDED = sorted(name for name in __all__ if callable(globals()[name]))
 
 
 def missing_name_hook(module: str):
-    """The module ``__getattr__`` of ``tf.contrib.<module>`` (``layers`` or ``slim``)."""
+    """The module ``__getattr__`` of ``tf.contrib.<module>`` (``layers`` or ``slim``): any
+    other name tf_slim has, else the shared explanation of a name we do not serve."""
+    explain = _missing_name_hook(module, _PROVIDED)
 
     def __getattr__(name: str):
-        if name.startswith("__"):  # let Python's own probes (e.g. __wrapped__) fail normally
-            raise AttributeError(name)
-        if hasattr(_tf_slim, name):
+        if not name.startswith("__") and hasattr(_tf_slim, name):
             return getattr(_tf_slim, name)
-        raise _name_not_provided(module, name, _PROVIDED)
+        return explain(name)
 
     return __getattr__
 

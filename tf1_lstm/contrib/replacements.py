@@ -8,7 +8,7 @@ TensorFlow-free: plain data and the two error classes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from tf1_lstm.errors import Tf1LstmError
 
@@ -159,6 +159,25 @@ def name_not_provided(module: str, name: str, provided: Iterable[str]) -> Contri
     path = f"{module}.{name}"
     replacement = TF2_REPLACEMENTS.get(path, UNLISTED_NAME_IN.get(module, UNLISTED_MODULE))
     return ContribNameError(f"{_removed(path, replacement)} {_provided_here(module, provided)}")
+
+
+
+def missing_name_hook(module: str, provided: Sequence[str]) -> Callable[[str], object]:
+    """The module ``__getattr__`` of ``tf.contrib.<module>``, whose served names are ``provided``.
+
+        __getattr__ = missing_name_hook("learn.datasets", __all__)
+
+    A name the module does not define raises ``ContribNameError`` naming its TF2 replacement
+    and what the module has. Dunder probes (``__wrapped__``, ``__path__``, ...) fail as plain
+    ``AttributeError``s, so Python's own machinery (import, inspect, pickle) works as usual.
+    """
+
+    def __getattr__(name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise name_not_provided(module, name, provided)
+
+    return __getattr__
 
 
 def _provided_here(module: str, provided: Iterable[str], most: int = 12) -> str:

@@ -52,7 +52,7 @@ from tf1_lstm.contrib.cudnn_rnn.saveable import (
     CudnnRNNReluSaveable,
     CudnnRNNTanhSaveable,
 )
-from tf1_lstm.contrib.replacements import name_not_provided
+from tf1_lstm.contrib.replacements import missing_name_hook
 
 __all__ = [
     # TF 1.15's tf.contrib.cudnn_rnn (its _allowed_symbols).
@@ -71,8 +71,4 @@ __all__ = [
     "CudnnOptionError", "CudnnUnsupportedOnCPU",
 ]
 
-
-def __getattr__(name: str):
-    if name.startswith("__"):  # let Python's own probes fail normally
-        raise AttributeError(name)
-    raise name_not_provided("cudnn_rnn", name, __all__)
+__getattr__ = missing_name_hook("cudnn_rnn", __all__)

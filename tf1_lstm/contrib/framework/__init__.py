@@ -73,7 +73,6 @@ from tf_slim.ops.variables import (
 )
 
 from tf1_lstm.bootstrap import tf as _tf
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.framework import nest
 from tf1_lstm.contrib.framework.graph_util import get_placeholders
 from tf1_lstm.contrib.framework.tensor_util import (
@@ -84,6 +83,7 @@ from tf1_lstm.contrib.framework.tensor_util import (
     with_shape,
 )
 from tf1_lstm.contrib.framework.variable_ops import zero_initializer
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.slim_repair import repair_tf_slim as _repair_tf_slim
 
 _repair_tf_slim()  # local_variable, global_variable & co. read TF names that TF 2.21 moved

@@ -31,7 +31,7 @@ from tensorflow.python.util.nest import (  # noqa: F401 - served names
     yield_flat_paths,
 )
 
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 
 is_sequence = is_nested  # TF 1.15: is_nested(seq) was `return is_sequence(seq)`
 

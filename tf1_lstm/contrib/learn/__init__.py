@@ -13,8 +13,8 @@ TF2 replacement (``tf1_lstm.contrib.replacements``).
 from tf1_lstm import bootstrap as _bootstrap  # noqa: F401 - the TF1 world before TensorFlow
 
 # isort: split
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.learn import datasets, preprocessing
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 
 __all__ = ["datasets", "preprocessing"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from tf1_lstm.bootstrap import tf as _v1
 from tf1_lstm.contrib.replacements import (  # noqa: F401 - callers catch rnn.ContribNameError
     ContribNameError,
-    name_not_provided,
+    missing_name_hook,
 )
 from tf1_lstm.contrib.rnn.attention_wrapper import AttentionCellWrapper
 from tf1_lstm.contrib.rnn.block_cells import (
@@ -100,11 +100,6 @@ transpose_batch_time = _core_rnn._transpose_batch_time
 best_effort_input_batch_size = _core_rnn._best_effort_input_batch_size
 
 
-def __getattr__(name: str):
-    if name.startswith("__"):  # let Python's own probes (e.g. __wrapped__) fail normally
-        raise AttributeError(name)
-    raise name_not_provided("rnn", name, __all__)
-
 
 __all__ = [
     "RNNCell", "LayerRNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell",
@@ -131,3 +126,5 @@ __all__ = [
     "AttentionCellWrapper", "EmbeddingWrapper", "HighwayWrapper", "CompiledWrapper",
     "FusedRNNCell", "FusedRNNCellAdaptor", "TimeReversedFusedRNN", "LSTMBlockWrapper",
 ]
+
+__getattr__ = missing_name_hook("rnn", __all__)

@@ -13,7 +13,7 @@ The projector lives on in the ``tensorboard`` package; ``plugins.projector`` ser
 from tf1_lstm import bootstrap as _bootstrap  # noqa: F401 - the TF1 world before TensorFlow
 
 # isort: split
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.tensorboard import plugins
 
 __all__ = ["plugins"]

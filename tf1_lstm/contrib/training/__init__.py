@@ -39,7 +39,7 @@ from tf_slim.training.training import (
     train,
 )
 
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.slim_repair import repair_tf_slim as _repair_tf_slim
 from tf1_lstm.contrib.training.bucket_ops import bucket, bucket_by_sequence_length
 from tf1_lstm.contrib.training.hparam import HParams

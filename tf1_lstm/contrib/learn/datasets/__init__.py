@@ -13,9 +13,9 @@ names its URL. ``synthetic`` (``make_dataset``, circles, spirals) is not provide
 from tf1_lstm import bootstrap as _bootstrap  # noqa: F401 - the TF1 world before TensorFlow
 
 # isort: split
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.learn.datasets import base, mnist, text_datasets
 from tf1_lstm.contrib.learn.datasets.base import DatasetFileMissing, load_boston, load_iris
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 from tf1_lstm.errors import Tf1LstmError
 
 # TF 1.15's table of loaders by name.

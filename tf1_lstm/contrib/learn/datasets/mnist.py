@@ -8,7 +8,7 @@ both names serve the same reader: the four IDX files in ``train_dir``, or the em
 from tf1_lstm import bootstrap as _bootstrap  # noqa: F401 - the TF1 world before TensorFlow
 
 # isort: split
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 from tf1_lstm.data.mnist import (
     TEST_IMAGES,
     TEST_LABELS,

@@ -8,7 +8,6 @@
 from tf1_lstm import bootstrap as _bootstrap  # noqa: F401 - the TF1 world before TensorFlow
 
 # isort: split
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.learn.preprocessing.categorical_vocabulary import CategoricalVocabulary
 from tf1_lstm.contrib.learn.preprocessing.text import (
     TOKENIZER_RE,
@@ -16,6 +15,7 @@ from tf1_lstm.contrib.learn.preprocessing.text import (
     VocabularyProcessor,
     tokenizer,
 )
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 
 __all__ = ["VocabularyProcessor", "ByteProcessor", "CategoricalVocabulary", "tokenizer",
            "TOKENIZER_RE"]

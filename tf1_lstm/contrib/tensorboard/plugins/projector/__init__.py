@@ -12,7 +12,7 @@ from tf1_lstm import bootstrap as _bootstrap  # noqa: F401 - the TF1 world befor
 # isort: split
 from tensorboard.plugins.projector import visualize_embeddings
 
-from tf1_lstm.contrib._missing_names import missing_name_hook as _missing_name_hook
+from tf1_lstm.contrib.replacements import missing_name_hook as _missing_name_hook
 from tf1_lstm.contrib.tensorboard.plugins.projector import projector_config_pb2
 from tf1_lstm.contrib.tensorboard.plugins.projector.projector_config_pb2 import (
     EmbeddingInfo,
