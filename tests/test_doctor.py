@@ -79,7 +79,7 @@ def test_scanning_a_project_imports_no_tensorflow_keras_or_tf_slim():
     assert code == 1 and files >= 4  # the samples have missing names
 
 
-def test_tf012_script_names_are_emulated_with_runs_notes_and_seq2seq_is_missing(catalogue):
+def test_tf012_script_names_are_emulated_with_runs_notes_and_contrib_metrics_is_missing(catalogue):
     found = lines_of(TF012, catalogue)
     emulated = {name for name, (status, *_) in found.items() if status == "emulated"}
     assert emulated == {"tf.unpack", "tf.nn.rnn", "tf.mul", "tf.train.SummaryWriter", "np.float",
@@ -87,8 +87,8 @@ def test_tf012_script_names_are_emulated_with_runs_notes_and_seq2seq_is_missing(
     assert found["tf.mul"][:3] == ("emulated", 2, f"line {first_line(TF012, 'tf.mul(')}")
     assert found["tf.mul"][3] == "tf.mul is TF 0.x; ran it as tf.multiply"
     assert found["np.float"][3] == "np.float is NumPy 1; ran it as float"
-    status, count, where, note = found["tf.contrib.seq2seq.TrainingHelper"]
-    assert (status, count) == ("missing", 1) and "tensorflow_addons.seq2seq" in note
+    status, count, where, note = found["tf.contrib.metrics.streaming_accuracy"]
+    assert (status, count) == ("missing", 1) and "keras.metrics" in note
     # A from-imported name counts its import and each use; the TF 1.0 call of tf.concat is
     # the old-order entry only, the TF 1.0 one stays served.
     assert found["tf.contrib.rnn.LSTMCell"][:2] == ("served", 2)
@@ -234,10 +234,10 @@ RESOLVE_UNDER_RUN = """
 
 # Names run refuses, each from another rule of the catalogue.
 MISSING_SAMPLE = [
-    ("tensorflow", ("contrib", "seq2seq")), ("tensorflow", ("contrib", "rnn", "NotACell")),
+    ("tensorflow", ("contrib", "metrics")), ("tensorflow", ("contrib", "rnn", "NotACell")),
     ("tensorflow", ("contrib", "layers", "real_valued_column")), ("tensorflow", ("VARIABLES",)),
-    ("tensorflow", ("batch_band_part",)), ("tensorflow", ("nn", "seq2seq")),
-    ("tensorflow", ("no_such_op",)), ("tensorflow.contrib.seq2seq.python.ops.helper", ()),
+    ("tensorflow", ("batch_band_part",)), ("tensorflow", ("nn", "rnn_cell", "NoSuchCell")),
+    ("tensorflow", ("no_such_op",)), ("tensorflow.contrib.metrics.python.ops.metric_ops", ()),
     ("tensorflow.python.ops.no_such_module", ()), ("keras.wrappers.scikit_learn", ()),
     ("tensorflow.nn", ("no_such_cell",)), ("tensorflow.compat.v1", ("contrib",)),
     ("numpy", ("set_string_function",)),

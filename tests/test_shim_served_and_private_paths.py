@@ -126,10 +126,10 @@ def test_crf_cudnn_rnn_and_framework_private_files_and_the_unserved_error(facts)
         assert all(facts["framework_files"]), facts["framework_files"]
     assert facts["served_listed_by_tf_contrib"] == list(served_modules())
     message = facts["unserved_module_error"]
-    assert message.startswith("tf.contrib.seq2seq is not provided by tf1-lstm")
+    assert message.startswith("tf.contrib.metrics is not provided by tf1-lstm")
     assert message.endswith(
         "Provided: " + ", ".join(f"tf.contrib.{name}" for name in served_modules()) + ".")
-    assert facts["unserved_private_path_import_error_names"] == "tensorflow.contrib.seq2seq"
+    assert facts["unserved_private_path_import_error_names"] == "tensorflow.contrib.metrics"
 
 
 # --- _linear of each era -----------------------------------------------------------------------

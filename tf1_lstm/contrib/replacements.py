@@ -1,6 +1,6 @@
 """The one table: every ``tf.contrib`` name we do not serve -> what replaced it in TF2.
 
-Keys are paths under ``tf.contrib``: a sub-module (``"seq2seq"``) or a name inside a
+Keys are paths under ``tf.contrib``: a sub-module (``"metrics"``) or a name inside a
 sub-module we do serve (``"rnn.ConvLSTMCell"``). The errors built from it are what a TF1
 user sees instead of a bare AttributeError from deep inside: the name, and what to use.
 TensorFlow-free: plain data and the two error classes.
@@ -27,8 +27,6 @@ _TOY_DATA = "sklearn.datasets.make_circles / make_moons"
 
 TF2_REPLACEMENTS: dict[str, str] = {
     # tf.contrib sub-modules TF1 LSTM code imports that we do not provide.
-    "seq2seq": "tensorflow_addons.seq2seq (archived) or keras_nlp / keras.layers attention layers",
-    "legacy_seq2seq": "keras.layers.LSTM encoder-decoder models",
     "metrics": "tf.compat.v1.metrics or keras.metrics",
     "distributions": "tensorflow_probability.distributions",
     "tpu": "tf.distribute.TPUStrategy",

@@ -150,11 +150,11 @@ facts["api_module_paths_are_tf1s"] = [
 
 # --- what is not served ---------------------------------------------------------------------
 try:
-    seq2seq = tf.contrib.seq2seq
+    metrics = tf.contrib.metrics
 except AttributeError as error:
     facts["unserved_module_error"] = str(error)
 try:
-    import tensorflow.contrib.seq2seq.python.ops.helper  # noqa: F401
+    import tensorflow.contrib.metrics.python.ops.metric_ops  # noqa: F401
 except ImportError as error:
     facts["unserved_private_path_import_error_names"] = error.name
 facts["served_listed_by_tf_contrib"] = sorted(tf.contrib.__all__)
