@@ -42,6 +42,18 @@ SLOW_MODULES = {
     "test_bench_graphs", "test_contrib_cells_norm", "test_contrib_cells_gated",
     "test_contrib_cells_grid", "test_model_parameters", "test_contrib_crf",
     "test_contrib_crf_in_use",
+    # seq2seq: the programs (trained in fresh interpreters), and the decoders' while loops;
+    # test-fast keeps the losses, gather_tree and the beam step
+    "test_seq2seq_programs", "test_inspect_decoders", "test_bench_seq2seq",
+    "test_contrib_seq2seq_decoder", "test_contrib_seq2seq_basic_decoder",
+    "test_contrib_seq2seq_helpers", "test_contrib_seq2seq_beam_search",
+    "test_contrib_seq2seq_beam_search_attention", "test_contrib_seq2seq_beam_search_arrays",
+    "test_contrib_seq2seq_attention", "test_contrib_seq2seq_attention_monotonic",
+    "test_contrib_seq2seq_attention_numpy", "test_contrib_seq2seq_attention_tf115_generations",
+    "test_contrib_seq2seq_attention_tf115_numbers", "test_contrib_seq2seq_attention_variables",
+    "test_contrib_legacy_seq2seq_feed_previous", "test_contrib_legacy_seq2seq_models",
+    "test_contrib_legacy_seq2seq_attention_models", "test_contrib_legacy_seq2seq_buckets",
+    "test_contrib_legacy_seq2seq_decoders",
 }
 
 

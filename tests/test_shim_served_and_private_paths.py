@@ -120,6 +120,11 @@ def test_tf_slims_modules_under_tf1_names_are_the_same_objects_loaded_once_and_l
 
 
 @pytest.mark.slow
+def test_seq2seq_private_files_are_our_modules_with_tf115s_private_names(facts):
+    assert facts["seq2seq_private_files"] == [True] * 10, facts["seq2seq_private_files"]
+
+
+@pytest.mark.slow
 def test_crf_cudnn_rnn_and_framework_private_files_and_the_unserved_error(facts):
     assert all(facts["crf_and_cudnn_rnn_files"]), facts["crf_and_cudnn_rnn_files"]
     if "framework" in served_modules():
@@ -289,7 +294,9 @@ def test_linear_refuses_no_inputs_and_inputs_that_are_not_batch_by_known_width(a
 def test_every_private_name_the_path_tables_serve_exists_where_they_point():
     targets = [where for served in (*PRIVATE_PATHS.values(), *CORE_OVERLAYS.values())
                for where in served.extras.values()]
-    assert len(targets) == 9  # _linear x4 paths, _Linear x2, rnn.rnn / bidirectional / state_saving
+    # _linear x4 paths, _Linear x2, rnn.rnn / bidirectional / state_saving,
+    # legacy_seq2seq's _extract_argmax_and_embed
+    assert len(targets) == 10
     for where in targets:
         module, _, attribute = where.partition(":")
         assert callable(getattr(importlib.import_module(module), attribute)), where

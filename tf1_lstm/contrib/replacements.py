@@ -129,6 +129,8 @@ UNLISTED_NAME_IN: dict[str, str] = {
     "learn.preprocessing": "keras.layers.TextVectorization",
     "learn.datasets": "tf.data / tensorflow_datasets, or sklearn.datasets",
     "tensorboard": "tensorboard.plugins.projector",
+    "seq2seq": "see MIGRATION.md's seq2seq table (keras.layers attention layers, a decoding loop)",
+    "legacy_seq2seq": "see MIGRATION.md's seq2seq table (a keras.Model encoder-decoder)",
 }
 
 

@@ -57,6 +57,8 @@ LINEAR = "tf1_lstm.contrib.rnn.linear"
 TF_KERAS_RNN_CELL = "tf_keras.api._v1.keras.__internal__.legacy.rnn_cell"  # tf.nn.rnn_cell
 TF_KERAS_LEGACY_CELLS = "tf_keras.src.layers.rnn.legacy_cells"  # + LayerRNNCell, _concat, ...
 TF_RNN = "tensorflow.python.ops.rnn"  # TF's own unrollers (tf.compat.v1.nn.static_rnn, ...)
+SEQ2SEQ = "tf1_lstm.contrib.seq2seq"
+LEGACY_SEQ2SEQ = "tf1_lstm.contrib.legacy_seq2seq"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,15 @@ PRIVATE_PATHS: dict[str, ServedNames] = {
     # kernel stayed in contrib): tf_slim's names first, then tf.contrib.framework's.
     f"{CONTRIB}.framework.python.ops.variables": ServedNames(
         ("tf_slim.ops.variables", "tf1_lstm.contrib.framework")),
+    # TF 1.15's attention_wrapper.py held the mechanisms too (custom attention subclassed its
+    # _BaseAttentionMechanism); ours are three files.
+    f"{CONTRIB}.seq2seq.python.ops.attention_wrapper": ServedNames(
+        (f"{SEQ2SEQ}.attention_wrapper", f"{SEQ2SEQ}.attention_mechanisms",
+         f"{SEQ2SEQ}.monotonic_mechanisms")),
+    # TF 1.15's one seq2seq.py, with the greedy loop function programs imported from it.
+    f"{CONTRIB}.legacy_seq2seq.python.ops.seq2seq": ServedNames(
+        (LEGACY_SEQ2SEQ,),
+        {"_extract_argmax_and_embed": f"{LEGACY_SEQ2SEQ}.feed_previous:extract_argmax_and_embed"}),
 }
 
 # TF 1.x packages whose modules live on elsewhere (tf_slim, our learn): prefix.rest -> home.rest.
@@ -89,6 +100,9 @@ PACKAGE_HOMES: dict[str, str] = {
     f"{CONTRIB}.framework.python.ops": "tf_slim.ops",
     f"{CONTRIB}.training.python.training": "tf_slim.training",
     f"{CONTRIB}.learn.python.learn": "tf1_lstm.contrib.learn",
+    # contrib/seq2seq/python/ops/{decoder, basic_decoder, helper, beam_search_decoder,
+    # beam_search_ops, loss}.py: our files of the same names, private names included.
+    f"{CONTRIB}.seq2seq.python.ops": SEQ2SEQ,
 }
 
 # TensorFlow 2.21 modules served instead as tf.nn.rnn_cell's names (TF's own module last).

@@ -148,6 +148,26 @@ facts["api_module_paths_are_tf1s"] = [
     tf.compat.v1.nn.__spec__.name == "tensorflow._api.v2.compat.v1.nn",  # its own spec kept
 ]
 
+# --- tf.contrib.seq2seq's and legacy_seq2seq's files (TF 1.2 - 1.15) --------------------------
+from tensorflow.contrib.legacy_seq2seq.python.ops import seq2seq as legacy_seq2seq_file
+from tensorflow.contrib.legacy_seq2seq.python.ops.seq2seq import _extract_argmax_and_embed
+from tensorflow.contrib.seq2seq.python.ops import attention_wrapper, beam_search_ops, helper
+from tensorflow.contrib.seq2seq.python.ops.attention_wrapper import _BaseAttentionMechanism
+from tensorflow.contrib.seq2seq.python.ops.beam_search_decoder import _beam_search_step
+from tensorflow.contrib.seq2seq.python.ops.decoder import _transpose_batch_time
+
+seq2seq = tf.contrib.seq2seq
+facts["seq2seq_private_files"] = [
+    attention_wrapper.AttentionWrapper is seq2seq.AttentionWrapper,
+    issubclass(seq2seq.BahdanauAttention, _BaseAttentionMechanism),
+    attention_wrapper.LuongMonotonicAttention is seq2seq.LuongMonotonicAttention,
+    helper.TrainingHelper is seq2seq.TrainingHelper, helper.Helper is seq2seq.Helper,
+    beam_search_ops.gather_tree is seq2seq.gather_tree,
+    callable(_beam_search_step), callable(_transpose_batch_time),
+    legacy_seq2seq_file.model_with_buckets is tf.contrib.legacy_seq2seq.model_with_buckets,
+    callable(_extract_argmax_and_embed),
+]
+
 # --- what is not served ---------------------------------------------------------------------
 try:
     metrics = tf.contrib.metrics
