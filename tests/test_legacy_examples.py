@@ -49,6 +49,8 @@ def test_there_is_one_script_per_program():
         "002_static_rnn_unstack_mnist.py",
         "003_hand_traced_memory_cell.py",
         "004_sequence_batches_char_lstm.py",
+        "005_seq2seq_attention_reversal.py",
+        "006_legacy_seq2seq_buckets.py",
     ]
 
 
