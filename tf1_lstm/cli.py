@@ -125,11 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_command_module(
         commands, "inspect", inspect_command,
-        help="explain what outputs and states are for an RNN you describe",
+        help="explain what outputs and states are for an RNN or a seq2seq decoder you describe",
         description="Build outputs, states = static_rnn/dynamic_rnn(cell, X) from the options, "
                     "print their nested structure as a tree (types, shapes, index paths such as "
                     "states[-1][1]), run it once and verify the equalities between them. "
-                    "The defaults are document 001's BasicRNNCell(5) example.")
+                    "The defaults are document 001's BasicRNNCell(5) example. With --decoder "
+                    "training|greedy|beam: outputs, final_state, final_sequence_lengths of "
+                    "tf.contrib.seq2seq.dynamic_decode, explained and verified the same way.")
 
     _add_command_module(
         commands, "verify", verify_command,

@@ -28,7 +28,31 @@ or outputs[-1] (static).
 ``inspect_rnn`` (build.py) builds one such graph, describes the structure as data
 (``Inspection``, data.py) and checks those equalities numerically on one run (checks.py);
 ``format_inspection`` (format.py) renders it as text and ``main`` (command.py) is the
-``tf1-lstm inspect`` command. TensorFlow is imported only when a graph is built.
+``tf1-lstm inspect`` command.
+
+A seq2seq decoder returns three things instead (tf.contrib.seq2seq, TF 1.15)::
+
+    outputs, final_state, final_sequence_lengths = tf.contrib.seq2seq.dynamic_decode(decoder)
+
+``BasicDecoder`` (TrainingHelper, GreedyEmbeddingHelper)
+    outputs                 BasicDecoderOutput(rnn_output [B, T, V], sample_id [B, T])
+    final_state             the decoder cell's state after each row's last step; with an
+                            AttentionWrapper an AttentionWrapperState(cell_state, attention
+                            [B, A], time, alignments [B, T_memory], alignment_history,
+                            attention_state)
+    final_sequence_lengths  [B]: the helper's lengths, or up to the first end_token
+``BeamSearchDecoder`` (W beams)
+    outputs                 FinalBeamSearchDecoderOutput(predicted_ids [B, T, W] (gather_tree:
+                            whole beams, best first), beam_search_decoder_output=(scores,
+                            predicted_ids, parent_ids) [B, T, W] each, per step and slot)
+    final_state             BeamSearchDecoderState(cell_state [B, W, ...], log_probs,
+                            finished, lengths [B, W], accumulated_attention_probs)
+    final_sequence_lengths  [B, W], per slot: each final beam's length is final_state.lengths
+
+``inspect_decoder`` (decoder_build.py) builds an encoder and one such decoder, runs it once
+and returns a ``DecoderInspection``; decoder_checks.py verifies the equalities between the
+three results, ``format_decoder_inspection`` (decoder_format.py) renders the tree. TensorFlow
+is imported only when a graph is built.
 """
 
 from tf1_lstm.inspect.build import inspect_rnn
@@ -46,10 +70,20 @@ from tf1_lstm.inspect.data import (
     TreeNode,
     Variable,
 )
+from tf1_lstm.inspect.decoder_build import inspect_decoder
+from tf1_lstm.inspect.decoder_data import (
+    ATTENTIONS,
+    DECODERS,
+    DecoderInspection,
+    DecoderNode,
+    DecoderOptions,
+)
+from tf1_lstm.inspect.decoder_format import format_decoder_inspection
 from tf1_lstm.inspect.format import format_inspection
 
 __all__ = [
-    "CELLS", "MODES", "SEQUENCE_LENGTH_001", "X_BATCH_001", "Check", "InspectError",
-    "InspectOptions", "Inspection", "LayerParameters", "TreeNode", "Variable", "add_arguments",
-    "format_inspection", "inspect_rnn", "main",
+    "ATTENTIONS", "CELLS", "DECODERS", "MODES", "SEQUENCE_LENGTH_001", "X_BATCH_001", "Check",
+    "DecoderInspection", "DecoderNode", "DecoderOptions", "InspectError", "InspectOptions",
+    "Inspection", "LayerParameters", "TreeNode", "Variable", "add_arguments",
+    "format_decoder_inspection", "format_inspection", "inspect_decoder", "inspect_rnn", "main",
 ]
