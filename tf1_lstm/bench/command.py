@@ -10,8 +10,16 @@ import time
 from pathlib import Path
 
 from tf1_lstm.bench import machine
-from tf1_lstm.bench.jobs import FULL, QUICK, plan
-from tf1_lstm.bench.report import Report, add_ratios, busy_text, format_table, rows_from, to_json
+from tf1_lstm.bench.jobs import FULL, QUICK, plan, seq2seq_only
+from tf1_lstm.bench.report import (
+    Report,
+    add_ratios,
+    busy_text,
+    format_table,
+    rows_from,
+    seq2seq_rows_from,
+    to_json,
+)
 from tf1_lstm.output_files import check_new_file, write_text_atomically
 
 
@@ -19,7 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``tf1-lstm bench`` options."""
     parser.add_argument("--quick", action="store_true",
                         help="document 002 only, shorter timings, no thread comparison, "
-                             "construction at T=28 and 100")
+                             "construction at T=28 and 100, of the seq2seq rows only the "
+                             "tf.contrib.seq2seq decoders")
+    parser.add_argument("--seq2seq-only", action="store_true",
+                        help="only the seq2seq rows (legacy_seq2seq training, greedy and beam "
+                             "decoding, beside PyTorch); with --quick, only the decoders")
     parser.add_argument("--json", action="store_true",
                         help="print every measurement (each timed block too) as JSON instead "
                              "of the table")
@@ -42,7 +54,9 @@ def main(args: argparse.Namespace) -> int:
         check_new_file(args.save, "--save", args.force, example_name="bench.json")
     torch_installed = importlib.util.find_spec("torch") is not None
     facts = machine.describe()
-    jobs = plan(QUICK if args.quick else FULL, torch_installed, facts["cores"])
+    effort = QUICK if args.quick else FULL
+    jobs = plan(seq2seq_only(effort) if args.seq2seq_only else effort, torch_installed,
+                facts["cores"])
     before = machine.snapshot()
     started = time.perf_counter()
     outcomes = run_all(jobs)
@@ -52,7 +66,8 @@ def main(args: argparse.Namespace) -> int:
                     if o.job.kind == "ceiling" and o.ok), None)
     rows, construction = rows_from(outcomes, torch_installed)
     add_ratios(rows, ceiling)
-    report = Report(facts, ceiling, rows, construction, time.perf_counter() - started)
+    report = Report(facts, ceiling, rows, construction, time.perf_counter() - started,
+                    seq2seq_rows_from(outcomes, torch_installed))
     print(to_json(report) if args.json else format_table(report))
     if args.save:
         write_text_atomically(args.save, to_json(report) + "\n", overwrite=args.force)

@@ -9,6 +9,10 @@ Pure arithmetic and formatting (no framework), so it is tested on made-up timing
     vs PyTorch    examples/s / PyTorch's examples/s (same model and mode)
     GFLOP/s       the LSTM matmul FLOPs of one step (jobs.ModelSpec.flops) / median step time
     of ceiling    GFLOP/s / the 2048^3 float32 matmul's GFLOP/s measured in the same run
+
+The seq2seq rows (their own section) have no FLOP count: ms/step, range, sequences/s (batch /
+median step), tokens/s (the B x T target tokens a step trains on or writes / median step)
+and vs PyTorch (the same task's PyTorch row).
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ from tf1_lstm.bench.jobs import (
     MODELS,
     PATHS,
     REFERENCE,
+    SEQ2SEQ,
+    SEQ2SEQ_MODELS,
+    SEQ2SEQ_SPEC,
+    SEQ2SEQ_TASKS,
     TRAIN,
     TUNED,
     thread_settings,
@@ -73,12 +81,43 @@ class ConstructionRow:
 
 
 @dataclass
+class Seq2SeqRow:
+    """One seq2seq task (jobs.SEQ2SEQ_TASKS) in one world ("tf1" or "torch")."""
+
+    task: str
+    world: str
+    threads: str = TUNED
+    batch: int = 0                                        # sequences per step
+    tokens: int = 0                                       # target tokens per step (B x T)
+    seconds: list[float] = field(default_factory=list)   # per step, one per timed block
+    status: str = "ok"
+    vs_torch: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok" and bool(self.seconds)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.seconds) * 1e3
+
+    @property
+    def sequences_per_second(self) -> float:
+        return self.batch / statistics.median(self.seconds)
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.tokens / statistics.median(self.seconds)
+
+
+@dataclass
 class Report:
     machine: dict
     ceiling_gflops: float | None
     rows: list[Row]
     construction: list[ConstructionRow]
     seconds: float = 0.0
+    seq2seq: list[Seq2SeqRow] = field(default_factory=list)
 
 
 def rows_from(outcomes: list, torch_installed: bool) -> tuple[list[Row], list[ConstructionRow]]:
@@ -99,6 +138,31 @@ def rows_from(outcomes: list, torch_installed: bool) -> tuple[list[Row], list[Co
         rows += [Row(model, mode, REFERENCE, TUNED, status=SKIPPED_TORCH)
                  for model in models for mode in (TRAIN, INFER)]
     return rows, construction
+
+
+def seq2seq_rows_from(outcomes: list, torch_installed: bool) -> list[Seq2SeqRow]:
+    """The seq2seq jobs' rows, by task in SEQ2SEQ_TASKS' order, with vs_torch filled."""
+    rows = []
+    for outcome in outcomes:
+        job = outcome.job
+        if job.kind != SEQ2SEQ:
+            continue
+        for task in SEQ2SEQ_MODELS[job.model][1]:
+            part = (outcome.result or {}).get(task, {}) if outcome.ok else {}
+            rows.append(Seq2SeqRow(task, job.world, job.threads, part.get("batch", 0),
+                                   part.get("tokens", 0), part.get("seconds", []),
+                                   _status(outcome)))
+    if not torch_installed:
+        rows += [Seq2SeqRow(task, "torch", status=SKIPPED_TORCH)
+                 for task in dict.fromkeys(row.task for row in rows)]
+    # by task, PyTorch last (a stable sort: the plan's order otherwise)
+    rows.sort(key=lambda row: (list(SEQ2SEQ_TASKS).index(row.task), row.world == "torch"))
+    for row in rows:
+        torch = next((r for r in rows if r.ok and (r.task, r.world) == (row.task, "torch")),
+                     None)
+        if row.ok and torch:
+            row.vs_torch = row.sequences_per_second / torch.sequences_per_second
+    return rows
 
 
 def _status(outcome) -> str:
@@ -186,9 +250,43 @@ def format_table(report: Report) -> str:
                 continue
             lines.append(f"  {label:<40} {row.steps:>4} {row.ops:>7} {row.build_seconds:>8.2f}"
                          f" {row.first_step_seconds:>13.2f} {row.step_seconds * 1e3:>15.1f}")
+    if report.seq2seq:
+        lines += _seq2seq_lines(report.seq2seq, cores)
     lines += ["", f"total {report.seconds:.0f} s, each path alone in its own process; "
                   f"{busy_text(machine.get('others_share'))}"]
     return "\n".join(lines)
+
+
+SEQ2SEQ_HEADER = (f"  {'path':<54} {'ms/step':>8} {'range ms':>13} {'sequences/s':>11}"
+                  f" {'tokens/s':>9} {'vs PyTorch':>10}")
+
+
+def _seq2seq_lines(rows: list[Seq2SeqRow], cores: int) -> list[str]:
+    sizes = asdict(SEQ2SEQ_SPEC) | {"half": SEQ2SEQ_SPEC.units // 2}
+    lines = ["", "seq2seq: vocabulary {vocab} (source and target), units {units}, embedding "
+                 "{embedding}, {source_steps} source and {target_steps} target tokens; every "
+                 "row decodes all {target_steps} steps (an end token no step emits); "
+                 .format(**sizes) + _threads_text(TUNED, cores) + " unless marked "
+                 "(default threads: intra_op 0, inter_op 0)"]
+    model = None
+    for task in dict.fromkeys(row.task for row in rows):
+        task_model, step, labels = SEQ2SEQ_TASKS[task]
+        if task_model != model:
+            model = task_model
+            lines += ["", SEQ2SEQ_MODELS[model][0].format(**sizes) + ":"]
+        lines += [f" {step.format(**sizes)}", SEQ2SEQ_HEADER]
+        for row in (r for r in rows if r.task == task):
+            label = labels[row.world].format(**sizes)
+            if row.threads != TUNED:
+                label += " (default threads)"
+            if not row.ok:
+                lines.append(f"  {label:<54} {row.status}")
+                continue
+            spread = f"{min(row.seconds) * 1e3:.1f}-{max(row.seconds) * 1e3:.1f}"
+            lines.append(f"  {label:<54} {row.median_ms:8.2f} {spread:>13}"
+                         f" {row.sequences_per_second:11,.1f} {row.tokens_per_second:9,.0f}"
+                         f" {_ratio(row.vs_torch):>10}")
+    return lines
 
 
 def _machine_line(machine: dict) -> str:
@@ -217,6 +315,14 @@ def to_json(report: Report) -> str:
         if row.ok:
             data |= {"median_ms": row.median_ms, "examples_per_second": row.examples_per_second}
         rows.append(data)
+    seq2seq = []
+    for row in report.seq2seq:
+        data = asdict(row)
+        if row.ok:
+            data |= {"median_ms": row.median_ms, "sequences_per_second":
+                     row.sequences_per_second, "tokens_per_second": row.tokens_per_second}
+        seq2seq.append(data)
     return json.dumps({"machine": report.machine, "ceiling_gflops": report.ceiling_gflops,
                        "rows": rows, "construction": [asdict(r) for r in report.construction],
+                       "seq2seq": seq2seq, "seq2seq_sizes": asdict(SEQ2SEQ_SPEC),
                        "seconds": report.seconds}, indent=2)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf1_lstm.bench.jobs import Job
+from tf1_lstm.bench.jobs import SEQ2SEQ, Job
 from tf1_lstm.progress import progress_bar
 from tf1_lstm.worlds import WorldProcess
 
 TASKS = {"tf1": "tf1_lstm.bench.tf1_graphs", "keras": "tf1_lstm.bench.keras_model",
          "torch": "tf1_lstm.bench.torch_model"}  # job.world -> the module that runs it
+SEQ2SEQ_TASK_MODULES = {"tf1": "tf1_lstm.bench.seq2seq_tf1",
+                        "torch": "tf1_lstm.bench.seq2seq_torch"}  # kind "seq2seq"
 TIMEOUT_SECONDS = 600  # static_rnn at T=500 takes about a minute to build and start
 
 
@@ -29,8 +31,8 @@ class Outcome:
 
 def run_job(job: Job) -> Outcome:
     """One job in a fresh process of its world (``tf1_lstm.worlds``)."""
-    with WorldProcess("tf1" if job.world == "tf1" else "tf2", TASKS[job.world],
-                      job.to_dict()) as process:
+    task = (SEQ2SEQ_TASK_MODULES if job.kind == SEQ2SEQ else TASKS)[job.world]
+    with WorldProcess("tf1" if job.world == "tf1" else "tf2", task, job.to_dict()) as process:
         done = process.result(TIMEOUT_SECONDS)
     if done.ok:
         return Outcome(job, True, done.result)
