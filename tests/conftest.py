@@ -57,11 +57,26 @@ SLOW_MODULES = {
 }
 
 
+# The longest modules (each one worker for minutes: programs trained in fresh interpreters),
+# longest first. `make test` runs a module per worker (--dist loadfile) in collection order,
+# so these start first and the short modules fill both workers at the end; alphabetical order
+# left one worker alone with test_wild_programs for minutes.
+LONGEST_FIRST = (
+    "test_port_tf2_examples", "test_legacy_examples", "test_wild_programs",
+    "test_seq2seq_programs", "test_wild_seq2seq_programs", "test_runner", "test_claims_report",
+    "test_claims_demo", "test_cli", "test_port_command", "test_port_proof",
+    "test_runner_keras2_and_hints", "test_distributed_training",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests of SLOW_MODULES ``slow`` (left out by ``make test-fast``)."""
+    """Mark the tests of SLOW_MODULES ``slow`` (left out by ``make test-fast``), and put the
+    LONGEST_FIRST modules first (the rest keep their order)."""
     for item in items:
         if item.module.__name__ in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))
 
 
 def run_python(code: str = "", *args: str, env: dict[str, str] | None = None,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import run_python
+
+from tf1_lstm.demo import DEMO_CLAIMS_OUT
 
 
 def tf1_lstm(*args: str, env: dict[str, str] | None = None, cwd=None):
@@ -28,7 +32,8 @@ def test_inspect_bad_option_is_a_one_line_error():
     assert result.stderr.startswith("tf1-lstm: error: ") and "Traceback" not in result.stderr
 
 
-def test_demo_prints_test_accuracy_and_only_the_data_notice_on_stderr(empty_mnist_dir, tmp_path):
+def test_demo_prints_accuracy_the_tree_and_the_claims_and_only_the_data_notice_on_stderr(
+        empty_mnist_dir, tmp_path):
     result = tf1_lstm("demo", "--steps", "20", "--data-dir", str(empty_mnist_dir), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "test accuracy, all 1,000 digits" in result.stdout
@@ -36,6 +41,12 @@ def test_demo_prints_test_accuracy_and_only_the_data_notice_on_stderr(empty_mnis
     stderr_lines = result.stderr.strip().splitlines()
     assert len(stderr_lines) == 1  # no TensorFlow noise, no progress bar off a terminal
     assert "embedded 5,000-digit MNIST subset" in stderr_lines[0]
+    # It ends with the quick claims table, on the model it just trained, and their report.
+    assert "GRU/LSTM = 0.750" in result.stdout and "does not hold" in result.stdout
+    assert f"{DEMO_CLAIMS_OUT}/claims.md" in result.stdout
+    report = tmp_path / DEMO_CLAIMS_OUT
+    assert len(json.loads((report / "claims.json").read_text())["claims"]) == 37
+    assert (report / "gates_heatmap.png").stat().st_size > 10_000
 
 
 def test_missing_mnist_with_full_switch_is_a_one_line_error(empty_mnist_dir):

@@ -169,7 +169,8 @@ def test_001_outputs_are_the_top_layer_only_and_states_one_entry_per_layer():
 
 
 def test_001_004_gru_has_three_quarters_of_lstm_parameters_and_peepholes_add_3n_per_layer():
-    out = run_example("001_004_peephole_and_gru_variants.py").stdout
+    # 3 epochs a stack, not the script's 5: measured 0.82 / 0.84, above its 0.70 bar.
+    out = run_example("001_004_peephole_and_gru_variants.py", "--epochs", "3").stdout
     layer_inputs = [28, 150, 150]
     basic = sum(lstm_parameters(150, i) for i in layer_inputs)
     gru = sum(lstm_parameters(150, i, blocks=3) for i in layer_inputs)
