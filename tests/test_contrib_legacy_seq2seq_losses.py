@@ -16,6 +16,7 @@ import pytest
 
 from tf1_lstm.compat import reset_graph, tf
 from tf1_lstm.contrib import legacy_seq2seq as seq2seq_lib
+from tf1_lstm.contrib.legacy_seq2seq import losses
 
 TF_TOL = dict(rtol=1e-6, atol=1e-6)  # tf.test.TestCase.assertAllClose's defaults
 
@@ -125,6 +126,29 @@ def test_a_custom_loss_gets_labels_and_logits_by_keyword_with_the_target_unresha
     assert [labels for labels, _ in calls] == targets
     assert [logit for _, logit in calls] == logits
     np.testing.assert_allclose(run(loss), [2.0, 2.0], **TF_TOL)  # (3 * 2) / 3 per example
+
+
+def test_a_tf012_or_tf10_positional_loss_is_called_in_the_order_its_names_say(monkeypatch):
+    """TF 0.12 called softmax_loss_function(logit, target); TF 1.15 would fail on these."""
+    reset_graph()
+    told = []
+    monkeypatch.setattr(losses, "on_positional_loss", lambda *args: told.append(args))
+
+    def tf012_loss(inputs, labels):
+        return tf.nn.sparse_softmax_cross_entropy_with_logits(logits=inputs, labels=labels)
+
+    def tf10_loss(labels, inputs):
+        return tf.nn.sparse_softmax_cross_entropy_with_logits(logits=inputs, labels=labels)
+
+    logits, targets, weights = tf115_inputs()
+    default, *custom = (seq2seq_lib.sequence_loss_by_example(
+        logits, targets, weights, softmax_loss_function=function)
+        for function in (None, tf012_loss, tf10_loss))
+    expected, *got = run([default, *custom])
+    for value in got:
+        np.testing.assert_allclose(value, expected, **TF_TOL)
+    assert told == [("tf012_loss", ("inputs", "labels"))] * 3 + [
+        ("tf10_loss", ("labels", "inputs"))] * 3  # once a step
 
 
 def test_the_default_loss_reshapes_scalar_like_targets_as_tf115_did():

@@ -98,7 +98,6 @@ TF2_REPLACEMENTS: dict[str, str] = {
     "learn.Experiment": _EXPERIMENT,
     "learn.learn_runner": _EXPERIMENT,
     "learn.RunConfig": "tf.estimator.RunConfig (TF <= 2.15)",
-    "learn.ModeKeys": "tf.estimator.ModeKeys (TF <= 2.15)",
     "learn.ModelFnOps": "tf.estimator.EstimatorSpec (TF <= 2.15)",
     "learn.MetricSpec": "tf.compat.v1.metrics or keras.metrics",
     "learn.DNNClassifier": _CANNED_ESTIMATOR,

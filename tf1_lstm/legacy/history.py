@@ -40,8 +40,10 @@ from collections.abc import Callable, Mapping
 
 from tf1_lstm.bootstrap import tf as _v1
 from tf1_lstm.bootstrap import tf2 as _tf2
+from tf1_lstm.contrib.legacy_seq2seq import encoder_cell as legacy_seq2seq_encoder_cell
+from tf1_lstm.contrib.legacy_seq2seq import losses as legacy_seq2seq_losses
 from tf1_lstm.errors import Tf1LstmError
-from tf1_lstm.legacy import callers, notices
+from tf1_lstm.legacy import callers, notices, repeated_cells
 from tf1_lstm.legacy.tf012_summaries import TF012_SUMMARIES
 from tf1_lstm.legacy.tf_upgrade_table import (
     FUNCTION_KEYWORD_RENAMES,
@@ -101,7 +103,25 @@ def _positional(args: tuple, kwargs: Mapping) -> bool:
     return bool(args)
 
 
+def _is_integer_tensor(value: object) -> bool | None:
+    """Whether a tensor or array holds integers; None when it is neither."""
+    dtype = getattr(value, "dtype", None)
+    try:
+        return None if dtype is None else _tf2.as_dtype(dtype).is_integer
+    except TypeError:
+        return None
+
+
+def _inputs_then_labels(args: tuple, kwargs: Mapping) -> bool:
+    """``sampled_softmax_loss(w, b, inputs, labels, ...)``: TF 0.12's float inputs before its
+    integer labels; TF 1.0 put labels third."""
+    return (len(args) >= 4 and _is_integer_tensor(args[3]) is True
+            and _is_integer_tensor(args[2]) is False)
+
+
 OLD_ORDER_CALLS: dict[str, Callable[[tuple, Mapping], bool]] = {
+    "tf.nn.sampled_softmax_loss": _inputs_then_labels,
+    "tf.nn.nce_loss": _inputs_then_labels,
     "tf.concat": _axis_then_values,
     "tf.split": _axis_first,
     "tf.sparse_split": _positional,
@@ -255,7 +275,35 @@ def _install_old_orders(facade: types.ModuleType) -> None:
                                       script_only=True))
 
 
+def _note_positional_loss(name: str, parameters: tuple[str, str]) -> None:
+    notices.note_once(f"softmax_loss_function {name}", notices.ran_as(
+        f"softmax_loss_function {name}({', '.join(parameters)})", "TF 0.12's / TF 1.0's call",
+        "a positional call in that order (TF 1.2+ passed labels=, logits=)"))
+
+
+def _fresh_encoder_cell(cell, function_name: str):
+    """A new cell of ``cell``'s config for a built cell legacy_seq2seq cannot deep-copy."""
+    def fresh_copy(cell):
+        if isinstance(cell, _v1.nn.rnn_cell.MultiRNNCell):  # a stack: a new stack of copies
+            return type(cell)([fresh_copy(layer) for layer in cell._cells],
+                              state_is_tuple=cell._state_is_tuple)
+        return repeated_cells.copy_cell(cell)
+
+    try:
+        fresh = fresh_copy(cell)
+    except (TypeError, ValueError, NotImplementedError, KeyError):
+        return None  # legacy_seq2seq's own error, which says what to do
+    notices.note_once(f"encoder cell {function_name}", notices.ran_as(
+        f"one built cell for every bucket of legacy_seq2seq.{function_name}", "TF 0.12's / "
+        "TF 1.0's code", "a new cell of its config for the encoder (its variables found by "
+        "name, as TF 1.0 did; TF 1.1+ failed to deep-copy it)"))
+    return fresh
+
+
 def install(facade: types.ModuleType) -> None:
-    """Serve TF 0.12's names and argument orders on ``facade`` (the shim's ``tensorflow``)."""
+    """Serve TF 0.12's names and argument orders on ``facade`` (the shim's ``tensorflow``),
+    and note legacy_seq2seq's calls of a TF 0.12 / 1.0 ``softmax_loss_function``."""
     _install_renames(facade)
     _install_old_orders(facade)
+    legacy_seq2seq_losses.on_positional_loss = _note_positional_loss
+    legacy_seq2seq_encoder_cell.on_uncopyable_cell = _fresh_encoder_cell

@@ -17,7 +17,8 @@ a module that serves the names of the public module it stood for, so
 - ``tensorflow.contrib.X.Y`` (no ``python``) is the sub-module Y of the package that owns
   X's ``__path__``: ``tensorflow.contrib.slim.nets`` is ``tf_slim.nets`` (the same module
   object, not a second copy), ``tensorflow.contrib.rnn.linear`` is ``tf1_lstm.contrib.rnn.linear``;
-- ``tensorflow.python.ops.rnn_cell_impl`` and ``rnn_cell`` (``CORE_OVERLAYS``) are real
+- ``tensorflow.python.ops.rnn_cell_impl`` and ``rnn_cell`` (``CORE_OVERLAYS``, with
+  ``tensorflow.python.layers.core`` / ``base``: tf.layers' classes) are real
   TF 2.21 modules, but their cells are TF's internal Keras copy, not the tf_keras classes
   ``tf.nn.rnn_cell`` serves under the legacy-Keras flag. ``install_core_overlays()`` puts an
   overlay in their place: tf.nn.rnn_cell's names first, then tf_keras's ``legacy_cells``
@@ -118,6 +119,11 @@ CORE_OVERLAYS: dict[str, ServedNames] = {
         "rnn": f"{TF_RNN}:static_rnn",
         "bidirectional_rnn": f"{TF_RNN}:static_bidirectional_rnn",
         "state_saving_rnn": f"{TF_RNN}:static_state_saving_rnn"}),
+    # `from tensorflow.python.layers import core as layers_core` (the NMT tutorial's
+    # layers_core.Dense): tf.layers' classes (tf_keras's), not TF's internal Keras copy, which
+    # seq2seq's `output_layer must be a Layer` check and isinstance would refuse.
+    "tensorflow.python.layers.core": ServedNames(("tf_keras.src.legacy_tf_layers.core",)),
+    "tensorflow.python.layers.base": ServedNames(("tf_keras.src.legacy_tf_layers.base",)),
 }
 
 

@@ -120,6 +120,15 @@ TF_TABLE_ERRATA: dict[str, str] = {
 REORDER_CORRECTIONS: dict[str, list[str]] = {
     "tf.sparse_split": ["axis", "num_split", "sp_input", "name"],
     "tf.batch_matmul": ["a", "b", "adjoint_a", "adjoint_b", "name"],
+    # TF 1.0's release notes: "tf.nn.sampled_softmax_loss and tf.nn.nce_loss have both changed
+    # their API such that you need to switch the inputs, labels to labels, inputs"; the
+    # upgrade script left them out (the translate tutorial's sampled_loss hit it).
+    "tf.nn.sampled_softmax_loss": ["weights", "biases", "inputs", "labels", "num_sampled",
+                                   "num_classes", "num_true", "sampled_values",
+                                   "remove_accidental_hits", "partition_strategy", "name"],
+    "tf.nn.nce_loss": ["weights", "biases", "inputs", "labels", "num_sampled", "num_classes",
+                       "num_true", "sampled_values", "remove_accidental_hits",
+                       "partition_strategy", "name"],
 }
 
 # TF 0.12 keywords the table lacks: sigmoid_cross_entropy_with_logits(logits, targets, name).

@@ -12,18 +12,61 @@ w_t [B] (0 for padding), each a Python list of T tensors. Per example b::
 time) when ``average_across_batch``. TF 1.15's details, kept:
 
 - the default loss reshapes each target to [-1] first (TF 1.x was called with scalar targets);
-  a custom ``softmax_loss_function`` gets the target as it is, by keyword only;
+  a custom ``softmax_loss_function`` gets the target as it is;
 - the 1e-12 keeps all-zero weights finite (the loss is then 0, not NaN);
 - lists of different lengths raise TF 1.15's ValueError, naming the three lengths.
+
+One deliberate difference: TF 1.15 called ``softmax_loss_function(labels=y, logits=l)``, but
+TF 0.12 called it ``(logit, target)`` positionally, so the sampled losses of that era's
+programs (``def sampled_loss(inputs, labels)``, the translate tutorial's) fail on TF 1.15 with
+"unexpected keyword argument 'logits'". A function that does not take both keywords is called
+positionally instead, in the order its own parameter names say (``(labels, inputs)`` as some
+TF 1.0 programs wrote it; TF 0.12's order when the names say nothing), and
+``on_positional_loss`` (``tf1_lstm.legacy.history`` sets it under ``tf1-lstm run``) is told.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 
 from tf1_lstm.bootstrap import tf as _v1
 
 __all__ = ["sequence_loss_by_example", "sequence_loss"]
+
+# What a positional softmax_loss_function's parameter names say its arguments are.
+_LOGITS_NAMES = frozenset({"logits", "logit", "inputs", "input", "outputs", "output"})
+_LABELS_NAMES = frozenset({"labels", "label", "targets", "target"})
+
+# Told (the function's name, its two parameter names) when a loss is called positionally.
+on_positional_loss: Callable[[str, tuple[str, str]], None] | None = None
+
+
+def _positional_parameters(function: Callable) -> tuple[str, str] | None:
+    """The first two parameter names if ``function`` cannot take ``labels=, logits=``."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: call it as TF 1.15 did
+        return None
+    names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    if {"labels", "logits"} <= names or any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    positional = [p.name for p in parameters
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return (positional[0], positional[1]) if len(positional) >= 2 else None
+
+
+def _softmax_loss(function: Callable, labels, logits):
+    """``function(labels=labels, logits=logits)``, or positionally for an older loss."""
+    positional = _positional_parameters(function)
+    if positional is None:
+        return function(labels=labels, logits=logits)
+    if on_positional_loss is not None:
+        on_positional_loss(getattr(function, "__name__", repr(function)), positional)
+    first, second = positional
+    if first in _LABELS_NAMES or second in _LOGITS_NAMES:
+        return function(labels, logits)                      # (labels, inputs): TF 1.0 style
+    return function(logits, labels)                          # TF 0.12's (logit, target)
 
 
 def sequence_loss_by_example(logits: Sequence, targets: Sequence, weights: Sequence,
@@ -43,7 +86,7 @@ def sequence_loss_by_example(logits: Sequence, targets: Sequence, weights: Seque
                 crossent = _v1.nn.sparse_softmax_cross_entropy_with_logits(
                     labels=target, logits=logit)                                    # [B]
             else:
-                crossent = softmax_loss_function(labels=target, logits=logit)
+                crossent = _softmax_loss(softmax_loss_function, target, logit)
             log_perp_list.append(crossent * weight)
         log_perps = _v1.add_n(log_perp_list)                                        # [B]
         if average_across_timesteps:
