@@ -161,6 +161,9 @@ def test_folder_scan_recurses_but_skips_hidden_venv_and_site_packages(tmp_path):
     ("tf.nn.softmax_cross_entropy_with_logits(logits, labels)", True),
     ("tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z)", False),
     ("tf.nn.sigmoid_cross_entropy_with_logits(logits=z, targets=y)", True),
+    ("tf.nn.sampled_softmax_loss(w, b, inputs, labels, 4, 10)", True),
+    ("tf.nn.sampled_softmax_loss(w, b, labels, inputs, 4, 10)", False),
+    ("tf.nn.nce_loss(w, b, self.outputs, y, 4, 10)", True),
 ])
 def test_tf0_argument_orders_are_judged_from_the_calls_literals(tmp_path, catalogue, call,
                                                                 old_order):

@@ -120,11 +120,33 @@ def positional(call: CallShape) -> bool:
     return bool(call.positional)
 
 
+def _name_of(node: ast.expr) -> str:
+    """``inputs`` for ``inputs``, ``self.inputs`` or ``inputs[0]``; "" for anything else."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr.lower()
+    return node.id.lower() if isinstance(node, ast.Name) else ""
+
+
+def inputs_then_labels(call: CallShape) -> bool:
+    """``sampled_softmax_loss(w, b, inputs, labels, ...)``: history decides on the dtypes, the
+    source shows names: a label-like fourth argument or an input-like third one."""
+    args = call.positional
+    if len(args) < 4:
+        return False
+    third, fourth = _name_of(args[2]), _name_of(args[3])
+    return ("label" in fourth or "target" in fourth) or (
+        any(word in third for word in ("input", "logit", "output"))
+        and "label" not in third and "target" not in third)
+
+
 # history.OLD_ORDER_CALLS's predicate (by its name) -> the same question asked of the source.
 STATIC_PREDICATES: dict[str, Callable[[CallShape], bool]] = {
     "_axis_then_values": axis_then_values,
     "_axis_first": axis_first,
     "_positional": positional,
+    "_inputs_then_labels": inputs_then_labels,
 }
 
 
