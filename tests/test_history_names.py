@@ -173,6 +173,15 @@ def test_a_concat_the_facade_does_not_route_keeps_the_hint(tf, tensorflow_frames
     assert hints.hint_for(raised.value) == hints.CONCAT_ORDER_HINT
 
 
+def test_int_of_a_one_element_array_gets_the_numpy1_hint_and_other_type_errors_none():
+    with pytest.raises(TypeError) as raised:
+        int(np.argmax(np.array([[0.1, 0.7, 0.2]]), axis=1))  # translate.py's decode
+    assert hints.hint_for(raised.value) == hints.NUMPY1_SCALAR_HINT
+    with pytest.raises(TypeError) as other:
+        int([1])
+    assert hints.hint_for(other.value) is None
+
+
 # --- moved names and TF 0.12's summaries ---------------------------------------------------
 
 def test_tf012_rnn_names_are_tf12s_and_seq2seq_names_its_tf10_home(tf):

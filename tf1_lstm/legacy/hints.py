@@ -20,6 +20,10 @@ each with a ``tf1-lstm: note:`` line); the hints are for the cases those cannot 
   needs the error raised inside ``tf.concat`` with an int as its first argument and a list
   as its second.
 
+- ``int(np.argmax(logits, axis=1))``: NumPy 1 turned a one-element array into a scalar
+  (translate.py's decoding, char-rnn's ``weighted_pick``); NumPy 2 raises a TypeError. No
+  name to serve (it is ``int`` itself): the hint is read from NumPy's message.
+
 The frames must be TensorFlow's own, so ``keep_tensorflow_frames()`` turns off TF 2's
 traceback filtering (TF 1.x had none).
 """
@@ -41,6 +45,12 @@ SHARED_CELL_HINT = (
     "MultiRNNCell([BasicLSTMCell(n) for _ in range(layers)])")
 CONCAT_ORDER_HINT = (
     "tf.concat(1, [a, b]) is the TF 0.x argument order; since TF 1.0 it is tf.concat([a, b], 1)")
+
+NUMPY1_SCALAR_HINT = (
+    "int() / float() of an array: NumPy 1 accepted a one-element array (int(np.argmax(logits, "
+    "axis=1)) of one row), NumPy 2 does not: take the element first, int(a.item()) or "
+    "int(a[0])")
+_NUMPY2_SCALAR_MESSAGE = "only 0-dimensional arrays can be converted to Python scalars"
 
 _MULTI_RNN_CALL = rnn.MultiRNNCell.call.__code__
 _CONCAT = inspect.unwrap(tf.concat).__code__  # array_ops.concat(values, axis), undecorated
@@ -84,6 +94,8 @@ _HINTS = ((_shared_cell_failed, SHARED_CELL_HINT), (_concat_axis_first, CONCAT_O
 
 def hint_for(error: BaseException) -> str | None:
     """The hint for the TF1 idiom behind ``error``, or None when it is not one we know."""
+    if isinstance(error, TypeError) and str(error) == _NUMPY2_SCALAR_MESSAGE:
+        return NUMPY1_SCALAR_HINT
     for frame in _frames(error):
         for matches, hint in _HINTS:
             if matches(frame):
