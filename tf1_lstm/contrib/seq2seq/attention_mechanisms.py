@@ -266,6 +266,21 @@ def _luong_scale(scale, dtype):
                             initializer=_v1.ones_initializer())
 
 
+def _luong_energy(query, keys, scale):
+    """Luong's score [B, T], with its ``attention_g`` when ``scale`` (in the caller's scope)."""
+    return _luong_score(query, keys, _luong_scale(scale, query.dtype))
+
+
+def _bahdanau_energy(query, keys, query_layer, num_units, normalize):
+    """Bahdanau's score [B, T] of ``query`` [B, Q], projected by ``query_layer`` if any, with
+    its variables (``attention_v``, and ``attention_g``, ``attention_b`` when ``normalize``)."""
+    processed_query = query_layer(query) if query_layer else query              # [B, U]
+    attention_v, attention_g, attention_b = _bahdanau_variables(num_units, normalize,
+                                                                query.dtype)
+    return _bahdanau_score(processed_query, keys, attention_v, attention_g=attention_g,
+                           attention_b=attention_b)
+
+
 def _dense_without_bias(num_units, name, dtype):
     """TF 1.15's ``layers_core.Dense(num_units, name=name, use_bias=False, dtype=dtype)``."""
     return _Dense(num_units, name=name, use_bias=False, dtype=dtype)
@@ -304,8 +319,7 @@ class LuongAttention(_BaseAttentionMechanism):
     def __call__(self, query, state):
         """``(alignments, next_state)`` [B, T] each for ``query`` [B, U], ``state`` [B, T]."""
         with _v1.variable_scope(None, "luong_attention", [query]):
-            attention_g = _luong_scale(self._scale, query.dtype)
-            score = _luong_score(query, self._keys, attention_g)              # [B, T]
+            score = _luong_energy(query, self._keys, self._scale)               # [B, T]
         alignments = self._probability_fn(score, state)
         return alignments, alignments
 
@@ -341,11 +355,8 @@ class BahdanauAttention(_BaseAttentionMechanism):
     def __call__(self, query, state):
         """``(alignments, next_state)`` [B, T] each for ``query`` [B, Q], ``state`` [B, T]."""
         with _v1.variable_scope(None, "bahdanau_attention", [query]):
-            processed_query = self.query_layer(query) if self.query_layer else query  # [B, U]
-            attention_v, attention_g, attention_b = _bahdanau_variables(
-                self._num_units, self._normalize, query.dtype)
-            score = _bahdanau_score(processed_query, self._keys, attention_v,
-                                    attention_g=attention_g, attention_b=attention_b)
+            score = _bahdanau_energy(query, self._keys, self.query_layer, self._num_units,
+                                     self._normalize)                          # [B, T]
         alignments = self._probability_fn(score, state)
         return alignments, alignments
 

@@ -48,12 +48,10 @@ import numpy as np
 from tf1_lstm.bootstrap import tf as _v1
 from tf1_lstm.bootstrap import tf2 as _tf2
 from tf1_lstm.contrib.seq2seq.attention_mechanisms import (
-    _bahdanau_score,
-    _bahdanau_variables,
+    _bahdanau_energy,
     _BaseAttentionMechanism,
     _dense_without_bias,
-    _luong_scale,
-    _luong_score,
+    _luong_energy,
 )
 
 __all__ = ["safe_cumprod", "monotonic_attention", "BahdanauMonotonicAttention",
@@ -184,12 +182,9 @@ class BahdanauMonotonicAttention(_BaseMonotonicAttentionMechanism):
     def __call__(self, query, state):
         """``(alignments, next_state)`` [B, T] each for ``query`` [B, Q], ``state`` [B, T]."""
         with _v1.variable_scope(None, "bahdanau_monotonic_attention", [query]):
-            processed_query = self.query_layer(query) if self.query_layer else query  # [B, U]
-            attention_v, attention_g, attention_b = _bahdanau_variables(
-                self._num_units, self._normalize, query.dtype)
-            score = _bahdanau_score(processed_query, self._keys, attention_v,
-                                    attention_g=attention_g, attention_b=attention_b)
-            score += _score_bias(self._score_bias_init, processed_query.dtype)  # [B, T]
+            score = _bahdanau_energy(query, self._keys, self.query_layer, self._num_units,
+                                     self._normalize)                          # [B, T]
+            score += _score_bias(self._score_bias_init, score.dtype)
         alignments = self._probability_fn(score, state)
         return alignments, alignments
 
@@ -224,8 +219,7 @@ class LuongMonotonicAttention(_BaseMonotonicAttentionMechanism):
     def __call__(self, query, state):
         """``(alignments, next_state)`` [B, T] each for ``query`` [B, U], ``state`` [B, T]."""
         with _v1.variable_scope(None, "luong_monotonic_attention", [query]):
-            attention_g = _luong_scale(self._scale, query.dtype)
-            score = _luong_score(query, self._keys, attention_g)
-            score += _score_bias(self._score_bias_init, query.dtype)  # [B, T]
+            score = _luong_energy(query, self._keys, self._scale)               # [B, T]
+            score += _score_bias(self._score_bias_init, query.dtype)
         alignments = self._probability_fn(score, state)
         return alignments, alignments
