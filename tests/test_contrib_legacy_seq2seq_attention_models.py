@@ -14,31 +14,11 @@ import functools
 
 import numpy as np
 import pytest
+from contrib_support import names_and_shapes
+from legacy_seq2seq_support import TF_TOL, ids, root_scope, run
 
 from tf1_lstm.compat import reset_graph, rnn, tf
 from tf1_lstm.contrib import legacy_seq2seq as seq2seq_lib
-
-TF_TOL = dict(rtol=1e-6, atol=1e-6)  # tf.test.TestCase.assertAllClose's defaults
-
-
-def run(fetches, feed=None):
-    with tf.Session() as session:
-        session.run(tf.global_variables_initializer())
-        return session.run(fetches, feed)
-
-
-def root_scope():
-    """TF 1.15's tests build everything under "root" with every weight 0.5."""
-    return tf.variable_scope("root", initializer=tf.constant_initializer(0.5))
-
-
-def ids(value, n, batch=2):
-    return [tf.constant(value(i), tf.int32, shape=[batch]) for i in range(n)]
-
-
-def names_and_shapes():
-    return [(v.op.name, v.shape.as_list()) for v in tf.global_variables()]
-
 
 # --- 1. TF 1.15's seq2seq_test.py ---------------------------------------------------------------
 

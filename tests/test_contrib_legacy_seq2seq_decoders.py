@@ -13,22 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from legacy_seq2seq_support import root_scope, run
 
 from tf1_lstm.compat import reset_graph, rnn, tf
 from tf1_lstm.contrib import legacy_seq2seq as seq2seq_lib
-
-TF_TOL = dict(rtol=1e-6, atol=1e-6)  # tf.test.TestCase.assertAllClose's defaults
-
-
-def run(fetches, feed=None):
-    with tf.Session() as session:
-        session.run(tf.global_variables_initializer())
-        return session.run(fetches, feed)
-
-
-def root_scope():
-    """TF 1.15's tests build everything under "root" with every weight 0.5."""
-    return tf.variable_scope("root", initializer=tf.constant_initializer(0.5))
 
 
 def static_attention_states(cell, enc_outputs):

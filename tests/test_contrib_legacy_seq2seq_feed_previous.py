@@ -14,11 +14,11 @@ import random
 
 import numpy as np
 import pytest
+from legacy_seq2seq_support import TF_TOL
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.contrib import legacy_seq2seq as seq2seq_lib
 
-TF_TOL = dict(rtol=1e-6, atol=1e-6)  # tf.test.TestCase.assertAllClose's defaults
 # Grappler would spend longer rewriting these graphs than the test spends running them.
 NO_GRAPPLER = tf.ConfigProto(graph_options=tf.GraphOptions(
     rewrite_options={"disable_meta_optimizer": True}))

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from legacy_seq2seq_support import TF_TOL
 
 from tf1_lstm.compat import reset_graph, tf
 from tf1_lstm.contrib import legacy_seq2seq as seq2seq_lib
 from tf1_lstm.contrib.legacy_seq2seq import losses
-
-TF_TOL = dict(rtol=1e-6, atol=1e-6)  # tf.test.TestCase.assertAllClose's defaults
 
 
 def run(fetches, feed=None):
