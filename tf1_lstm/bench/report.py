@@ -40,8 +40,26 @@ from tf1_lstm.bench.jobs import (
 SKIPPED_TORCH = "skipped: torch not installed"
 
 
+class _Timed:
+    """What a row with ``status`` and ``seconds`` (per step, one per timed block) derives."""
+
+    status: str
+    seconds: list[float]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok" and bool(self.seconds)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.seconds) * 1e3
+
+    def per_second(self, count: int) -> float:
+        return count / statistics.median(self.seconds)
+
+
 @dataclass
-class Row:
+class Row(_Timed):
     """One path on one model in one mode (train or infer), with one TF thread setting."""
 
     model: str
@@ -56,17 +74,10 @@ class Row:
     gflops: float | None = None
     ceiling_fraction: float | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok" and bool(self.seconds)
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.seconds) * 1e3
 
     @property
     def examples_per_second(self) -> float:
-        return self.batch / statistics.median(self.seconds)
+        return self.per_second(self.batch)
 
 
 @dataclass
@@ -81,7 +92,7 @@ class ConstructionRow:
 
 
 @dataclass
-class Seq2SeqRow:
+class Seq2SeqRow(_Timed):
     """One seq2seq task (jobs.SEQ2SEQ_TASKS) in one world ("tf1" or "torch")."""
 
     task: str
@@ -93,21 +104,14 @@ class Seq2SeqRow:
     status: str = "ok"
     vs_torch: float | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok" and bool(self.seconds)
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.seconds) * 1e3
 
     @property
     def sequences_per_second(self) -> float:
-        return self.batch / statistics.median(self.seconds)
+        return self.per_second(self.batch)
 
     @property
     def tokens_per_second(self) -> float:
-        return self.tokens / statistics.median(self.seconds)
+        return self.per_second(self.tokens)
 
 
 @dataclass
