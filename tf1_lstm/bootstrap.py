@@ -40,7 +40,14 @@ from tf1_lstm.errors import Tf1LstmError
 
 
 class LegacyKerasUnavailable(Tf1LstmError, RuntimeError):
-    """The TF1 RNN cells cannot appear in this process any more."""
+    """The TF1 RNN cells cannot appear in this process any more.
+
+    ``reason`` is the cause alone, for a live session that words its own fix (a restart).
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def _verbose_requested() -> bool:
@@ -82,24 +89,22 @@ def _check_legacy_cells(tf_module) -> None:
     try:
         tf_module.compat.v1.nn.rnn_cell.BasicLSTMCell  # noqa: B018 - resolves the lazy loader
     except AttributeError as error:
+        reason = ("TensorFlow's Keras route already resolved to Keras 3, so its v1 RNN cells "
+                  f"(BasicLSTMCell, ...) cannot appear (TensorFlow said: {error})")
         raise LegacyKerasUnavailable(
-            "TensorFlow's v1 RNN cells (BasicLSTMCell, ...) are not available in this process: "
-            "TensorFlow was imported and its Keras route resolved to Keras 3 before "
-            f"tf1_lstm.compat was imported (TensorFlow said: {error}). "
-            "Fix: import tf1_lstm.compat before anything else imports tensorflow or keras, "
-            "or set TF_USE_LEGACY_KERAS=1 in the environment before starting Python, "
-            "or run the script with `tf1-lstm run SCRIPT`."
-        ) from None
+            f"{reason}. Fix: import tf1_lstm.compat before anything else imports tensorflow "
+            "or keras, or set TF_USE_LEGACY_KERAS=1 in the environment before starting "
+            "Python, or run the script with `tf1-lstm run SCRIPT`.", reason) from None
 
 
 def _disable_v2_behavior(tf_module) -> None:
     try:
         tf_module.compat.v1.disable_v2_behavior()
     except (ValueError, RuntimeError) as error:
+        reason = f"TensorFlow could not be switched to TF1 graph mode ({error})"
         raise LegacyKerasUnavailable(
-            f"Could not switch TensorFlow to TF1 graph mode ({error}). Eager code already ran "
-            "in this process; import tf1_lstm.compat before running any TensorFlow code."
-        ) from None
+            f"{reason}. Eager code already ran in this process; import tf1_lstm.compat before "
+            "running any TensorFlow code.", reason) from None
 
 
 # The packages whose notices we hide: a warning is "theirs" when the module it is attributed

@@ -17,6 +17,8 @@ from tf1_lstm import inspect as inspect_command  # imports no TensorFlow until i
 from tf1_lstm import verify as verify_command  # likewise
 from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.legacy import doctor as doctor_command  # reads files only, imports no TensorFlow
+from tf1_lstm.notebook import command as notebook_command  # no TensorFlow or Jupyter until run
+from tf1_lstm.notebook import kernel_command  # jupyter_client only when it runs
 from tf1_lstm.port import command as port_command  # no TensorFlow/Keras/torch until it runs
 
 
@@ -38,6 +40,10 @@ class MissingModuleName(Tf1LstmError, ValueError):
 def _run(args: argparse.Namespace) -> int:
     from tf1_lstm.legacy.runner import run_module, run_script
 
+    if args.module is None and notebook_command.is_notebook_target(args.script):
+        options = notebook_command.notebook_options(args, args.args, args.script)
+        return notebook_command.run_notebooks(args.script, options)
+    notebook_command.refuse_notebook_options(args, args.script or "-m MODULE")
     if args.module is None:
         return run_script(args.script, args.args)
     if not args.module:
@@ -90,15 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
 
     run = commands.add_parser(
-        "run", help="run an unmodified TF1 script (import tensorflow as tf, tf.contrib.rnn, ...)",
-        usage="%(prog)s [-h] (SCRIPT [ARGS ...] | -m MODULE [ARGS ...])",
+        "run", help="run an unmodified TF1 script, module or notebook (import tensorflow as tf, "
+                    "tf.contrib.rnn, ...)",
+        usage="%(prog)s [-h] (SCRIPT [ARGS ...] | -m MODULE [ARGS ...] | NOTEBOOK.ipynb "
+              "[--out PATH | --inplace] [--timeout S] [--quiet] | FOLDER)",
         description="Run SCRIPT exactly as `python SCRIPT ARGS...` would, or with -m MODULE as "
                     "`python -m MODULE ARGS...` would (e.g. -m nmt.nmt), with TensorFlow 1.x's "
                     "API in place: `import tensorflow as tf` is tf.compat.v1 in graph mode, "
                     "tf.contrib.rnn / layers / slim / ... (and TF1's private paths such as "
                     "tensorflow.contrib.rnn.python.ops.rnn_cell) and tensorflow.examples."
                     "tutorials.mnist.input_data (or a bare `import input_data`) work. The exit "
-                    "code is the script's.")
+                    "code is the script's. A NOTEBOOK.ipynb runs cell by cell in a Jupyter kernel "
+                    "with TF1 in place (magics, !shell lines and plots as in Jupyter); the "
+                    "executed copy, outputs and figures included, is written to "
+                    "NAME.executed.ipynb beside it (the notebook itself only with --inplace). "
+                    "The first failing cell stops the run: its number, line and error are "
+                    "printed, what ran is written, the exit code is 1. A FOLDER runs every "
+                    "notebook in it, one result line each.")
     script_or_module = run.add_mutually_exclusive_group(required=True)
     script_or_module.add_argument("script", nargs="?", metavar="SCRIPT",
                                   help="the TF1 Python script (not with -m)")
@@ -109,7 +123,24 @@ def build_parser() -> argparse.ArgumentParser:
              "(not with SCRIPT)")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="arguments passed to the script")
+    notebook_command.add_notebook_options(run)
     run.set_defaults(run=_run)
+
+    kernel = commands.add_parser(
+        "kernel", help="install, list or remove the TF1 Jupyter kernel",
+        description="The Jupyter kernel \"Python 3 (TensorFlow 1.x, tf1-lstm)\": ipykernel "
+                    "with TensorFlow 1.x's API in place before the first cell, for Jupyter, "
+                    "JupyterLab and VS Code. `tf1-lstm run NOTEBOOK` needs no install.")
+    kernel_command.add_arguments(kernel)
+    kernel.set_defaults(run=kernel_command.main)
+
+    shell = commands.add_parser(
+        "shell", help="IPython with TensorFlow 1.x in place (%%tf1_reset included)",
+        description="Start IPython with `%%load_ext tf1_lstm` already run: `import tensorflow "
+                    "as tf` is TF1's API. In a notebook on another kernel, run `%%load_ext "
+                    "tf1_lstm` first; in plain Python, `import tf1_lstm.activate`.")
+    notebook_command.add_shell_arguments(shell)
+    shell.set_defaults(run=notebook_command.shell)
 
     _add_command_module(
         commands, "doctor", doctor_command,

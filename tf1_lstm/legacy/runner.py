@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tf1_lstm.errors import Tf1LstmError
+from tf1_lstm.legacy.activation import activate
 
 
 class ScriptNotFound(Tf1LstmError):
@@ -90,15 +91,19 @@ def _main_spec(module: str):
     return main
 
 
-def _script_frames(error: BaseException, script: Path) -> list[traceback.FrameSummary]:
+def user_frames(error: BaseException) -> list[traceback.FrameSummary]:
     """The traceback frames that belong to the user's code (not runpy, not us, not TensorFlow)."""
     ours = str(Path(__file__).resolve().parents[1])
-    frames = traceback.extract_tb(error.__traceback__)
-    keep = [f for f in frames
+    return [f for f in traceback.extract_tb(error.__traceback__)
             if not f.filename.startswith(ours) and "site-packages" not in f.filename
             and not f.filename.startswith("<frozen")
             and Path(f.filename).name != "runpy.py"]
-    return keep or [f for f in frames if Path(f.filename) == script]
+
+
+def _script_frames(error: BaseException, script: Path) -> list[traceback.FrameSummary]:
+    """The user's frames; if none, the script's own (the error was raised on its line)."""
+    return user_frames(error) or [f for f in traceback.extract_tb(error.__traceback__)
+                                  if Path(f.filename) == script]
 
 
 def _explain_import_error(error: ImportError) -> str | None:
@@ -123,11 +128,19 @@ def _explain_import_error(error: ImportError) -> str | None:
     return None
 
 
+def our_message(error: BaseException) -> str | None:
+    """The message of an error of ours (also when Python made it a bare ImportError), or None
+    for anybody else's error, which keeps Python's full report."""
+    if isinstance(error, Tf1LstmError):
+        return str(error)
+    if isinstance(error, ImportError):
+        return _explain_import_error(error)
+    return None
+
+
 def _report(error: BaseException, script: Path, hint: str | None) -> None:
     frames = _script_frames(error, script)
-    message = str(error) if isinstance(error, Tf1LstmError) else None
-    if message is None and isinstance(error, ImportError):
-        message = _explain_import_error(error)
+    message = our_message(error)
     if message is None:  # not ours: Python's own report, minus the runner's frames
         print("Traceback (most recent call last):", file=sys.stderr)
         print("".join(traceback.format_list(frames)), end="", file=sys.stderr)
@@ -171,14 +184,11 @@ def _run_reporting(run: Callable[[], object], main_file: Callable[[], Path],
 def run_script(script: str, args: list[str]) -> int:
     """Run ``script`` with ``args`` under the TF1 shim; return its exit code."""
     path = _check_script(script)
-    # These import TensorFlow: only once the script is known good.
-    from tf1_lstm.legacy import hints, numpy1, shim
+    activate()  # imports TensorFlow: only once the script is known good
+    from tf1_lstm.legacy import hints
 
-    shim.install()
-    hints.keep_tensorflow_frames()
     sys.argv = [script, *args]
     sys.path[0] = str(path.resolve().parent)
-    numpy1.install()
     return _run_reporting(lambda: runpy.run_path(script, run_name="__main__"), lambda: path,
                           hints.hint_for)
 
@@ -187,13 +197,10 @@ def run_module(module: str, args: list[str]) -> int:
     """Run ``module`` with ``args`` as ``python -m module`` would, under the TF1 shim."""
     sys.path[0] = os.getcwd()  # python -m: the current folder first
     _check_top_level_module(module)
-    # These import TensorFlow: only once the module's package is known to be there.
-    from tf1_lstm.legacy import hints, numpy1, shim
+    activate()  # imports TensorFlow: only once the module's package is known to be there
+    from tf1_lstm.legacy import hints
 
-    shim.install()
-    hints.keep_tensorflow_frames()
     sys.argv = ["-m", *args]  # python -m's argv[0] while it looks for the module
-    numpy1.install()
     found = []
 
     def find_and_run():

@@ -46,15 +46,16 @@ def find_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise DoctorPathError(f"no such file or folder: {path}")
-    return sorted(_walk(path))
+    return sorted(walk(path))
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def walk(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[Path]:
+    """The files under ``folder`` ending in one of ``suffixes``, without the skipped folders."""
     for entry in sorted(folder.iterdir()):
         if entry.is_dir() and not entry.is_symlink():
             if not entry.name.startswith(".") and entry.name not in SKIPPED_FOLDERS:
-                yield from _walk(entry)
-        elif entry.suffix in SUFFIXES and entry.is_file():
+                yield from walk(entry, suffixes)
+        elif entry.suffix in suffixes and entry.is_file():
             yield entry
 
 

@@ -1,0 +1,93 @@
+"""How an error in a live TF1 session is shown: as ``tf1-lstm run`` shows a script's.
+
+In IPython and the TF1 kernel (``show_error``, IPython's custom exception handler) and in a
+plain Python REPL (``excepthook``):
+
+- an error of ours (a ``tf.contrib`` name we do not serve, a bad MNIST file; also when Python
+  turned it into a bare ImportError) is the user's line plus one ``tf1-lstm: error:`` line,
+  no 40-line traceback through our code:
+
+      Cell In[4], line 2
+          from tensorflow.contrib.metrics import streaming_accuracy
+      tf1-lstm: error: tf.contrib.metrics is not provided by tf1-lstm; ...
+
+- anything else keeps the session's own traceback, followed by one ``tf1-lstm: hint:`` line
+  when we know the idiom behind it: the script runner's hints (``legacy.hints``), and one
+  that only a live session needs, **a graph cell run twice**. TF1 graphs live as long as the
+  process: running the cell that builds the model again asks ``tf.get_variable`` for
+  ``rnn/basic_lstm_cell/kernel`` a second time, and TF 1.x (and 2.21) say "Variable
+  rnn/basic_lstm_cell/kernel already exists, disallowed". The hint names ``%tf1_reset``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import traceback
+from types import TracebackType
+
+from tf1_lstm.legacy import hints
+from tf1_lstm.legacy.runner import our_message, user_frames
+
+RERUN_HINT = (
+    "the default graph already holds this variable: a cell that builds the graph ran twice. "
+    "Run %tf1_reset (tf.reset_default_graph()), then the cells that build the graph again, "
+    "from the placeholders on")
+_ALREADY_EXISTS = re.compile(r"Variable \S+ already exists, disallowed")
+
+
+def session_hint(error: BaseException) -> str | None:
+    """The one-line hint for ``error`` in a live session, or None."""
+    if isinstance(error, ValueError) and _ALREADY_EXISTS.match(str(error)):
+        return RERUN_HINT
+    return hints.hint_for(error)
+
+
+def _last_cell_frame(shell, tb: TracebackType | None) -> traceback.FrameSummary | None:
+    """The last frame of the traceback that runs a cell's code (IPython names those files)."""
+    frames = [frame for frame in traceback.extract_tb(tb)
+              if shell.compile.format_code_name(frame.filename) is not None]
+    return frames[-1] if frames else None
+
+
+def _error_lines(shell, etype, value, tb, tb_offset) -> list[str]:
+    message = our_message(value)
+    if message is not None:
+        where = _last_cell_frame(shell, tb)
+        lines = [f"tf1-lstm: error: {message}"]
+        if where is not None:
+            label, name = shell.compile.format_code_name(where.filename)
+            lines[:0] = [f"{label} {name}, line {where.lineno}", f"    {where.line}"]
+        return lines
+    lines = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+    hint = session_hint(value)
+    return [*lines, f"tf1-lstm: hint: {hint}"] if hint else lines
+
+
+def show_error(shell, etype, value, tb, tb_offset=None) -> None:
+    """IPython's custom exception handler (``shell.set_custom_exc``): shows the error.
+
+    IPython discards what a handler returns, so it shows the lines itself, through the hook
+    ``showtraceback`` ends in (``_showtraceback``: the terminal prints them, ipykernel sends
+    them as the cell's error output), after keeping the error for ``%debug`` / ``%tb``.
+    """
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
+    shell._showtraceback(etype, value, _error_lines(shell, etype, value, tb, tb_offset))
+
+
+def excepthook(etype, value, tb) -> None:
+    """``sys.excepthook`` for a plain Python session or script (``import tf1_lstm.activate``)."""
+    message = our_message(value)
+    if message is None:
+        sys.__excepthook__(etype, value, tb)
+        hint = session_hint(value)
+        if hint:
+            print(f"tf1-lstm: hint: {hint}", file=sys.stderr)
+        return
+    frames = user_frames(value)
+    if frames:
+        where = frames[-1]
+        print(f'  File "{where.filename}", line {where.lineno}', file=sys.stderr)
+        if where.line:
+            print(f"    {where.line}", file=sys.stderr)
+    print(f"tf1-lstm: error: {message}", file=sys.stderr)
