@@ -54,6 +54,8 @@ SLOW_MODULES = {
     "test_contrib_legacy_seq2seq_feed_previous", "test_contrib_legacy_seq2seq_models",
     "test_contrib_legacy_seq2seq_attention_models", "test_contrib_legacy_seq2seq_buckets",
     "test_contrib_legacy_seq2seq_decoders",
+    # notebooks executed in the TF1 Jupyter kernel, and kernels installed and started
+    "test_notebook_run", "test_notebook_kernel_install", "test_notebook_live_sessions",
 }
 
 
@@ -65,7 +67,7 @@ LONGEST_FIRST = (
     "test_port_tf2_examples", "test_legacy_examples", "test_wild_programs",
     "test_seq2seq_programs", "test_wild_seq2seq_programs", "test_runner", "test_claims_report",
     "test_claims_demo", "test_cli", "test_port_command", "test_port_proof",
-    "test_runner_keras2_and_hints", "test_distributed_training",
+    "test_runner_keras2_and_hints", "test_distributed_training", "test_notebook_run",
 )
 
 

@@ -28,6 +28,12 @@ PACKAGE = Path(tf1_lstm.__file__).parent
 TF1_ROOTS = {"tf1_lstm.compat", "tf1_lstm.bootstrap"}  # what makes a process the TF1 world
 
 
+# Entry points a tool looks up by the package's name, left out of the graph: `%load_ext
+# tf1_lstm` calls tf1_lstm.load_ipython_extension, which imports the extension (the TF1 world)
+# inside that function; IPython is the only caller, and `import tf1_lstm` imports nothing.
+ENTRY_HOOKS = {"tf1_lstm": {"tf1_lstm.notebook", "tf1_lstm.notebook.extension"}}
+
+
 def module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -53,7 +59,7 @@ def import_graph() -> dict[str, set[str]]:
         # importing a.b.c runs a/__init__ and a/b/__init__ too
         imported |= {parent for module in imported for parent in _parents(module)
                      if parent in modules}
-        graph[name] = imported - {name}
+        graph[name] = imported - {name} - ENTRY_HOOKS.get(name, set())
     return graph
 
 
@@ -206,9 +212,9 @@ def test_the_data_reader_and_the_bootstrap_stand_alone():
 
 # The package's layers, top to bottom: a module imports its own layer or the ones below it.
 LAYERS = (
-    ("entry", {"tf1_lstm.__main__", "tf1_lstm.cli"}),
+    ("entry", {"tf1_lstm.__main__", "tf1_lstm.cli", "tf1_lstm.activate"}),
     ("commands", {"tf1_lstm.bench", "tf1_lstm.claims", "tf1_lstm.demo", "tf1_lstm.inspect",
-                  "tf1_lstm.port", "tf1_lstm.verify", "tf1_lstm.legacy"}),
+                  "tf1_lstm.port", "tf1_lstm.verify", "tf1_lstm.legacy", "tf1_lstm.notebook"}),
     ("library", {"tf1_lstm.models", "tf1_lstm.fast", "tf1_lstm.train", "tf1_lstm.cells"}),
     ("tf1 surface", {"tf1_lstm.compat", "tf1_lstm.contrib"}),
     ("base", {"tf1_lstm", "tf1_lstm.bootstrap", "tf1_lstm.data", "tf1_lstm.errors",

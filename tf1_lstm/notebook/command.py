@@ -82,8 +82,14 @@ def _notebooks(folder: Path) -> list[Path]:
 
 
 def _plan(target: Path, options) -> list[tuple[Path, Path]]:
-    """(notebook, its executed copy) for each notebook to run, every copy checked first."""
-    from tf1_lstm.notebook.copies import NotebookFileError, check_copy, default_copy
+    """(notebook, its executed copy) for each notebook to run: every notebook read and every
+    copy checked before the first cell runs, so a bad one costs a second, not a run."""
+    from tf1_lstm.notebook.copies import (
+        NotebookFileError,
+        check_copy,
+        default_copy,
+        read_notebook,
+    )
 
     if not target.exists():
         raise NotebookFileError(f"no such notebook or folder: {target}")
@@ -97,6 +103,7 @@ def _plan(target: Path, options) -> list[tuple[Path, Path]]:
             Path(options.out) if options.out else default_copy(target))
         plan, option = [(target, copy)], "--out" if options.out else "the executed copy"
     for notebook, copy in plan:
+        read_notebook(notebook)
         check_copy(copy, notebook, bool(options.inplace), option)
     return plan
 
@@ -130,7 +137,8 @@ def run_notebooks(target: str, options) -> int:
                            progress=None if folder else sys.stderr)
         failed += run.failure is not None
         if folder:
-            status = ("ok    " if run.failure is None else "FAILED") + f"  {notebook}"
+            name = notebook.relative_to(target) if Path(target).is_dir() else notebook
+            status = ("ok    " if run.failure is None else "FAILED") + f"  {name}"
             detail = (f"{run.code_cells} code cells, {run.seconds:.1f} s" if run.failure is None
                       else f"{_where(run)}: {run.failure.error}")
             print(f"{status}  {detail}  -> {copy}", flush=True)

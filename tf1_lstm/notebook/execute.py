@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -67,9 +67,17 @@ def first_line(source: str) -> str:
 
 
 class _EchoingClient(NotebookClient):
-    """nbclient's client, also writing each stream output to our stdout/stderr as it comes."""
+    """nbclient's client, also writing each stream output to our stdout/stderr as it comes,
+    and remembering a timeout: the kernel is interrupted then (``interrupt_on_timeout``), as
+    Jupyter's stop button does, so the cell ends in a KeyboardInterrupt and the kernel shuts
+    down cleanly instead of replying into closed sockets."""
 
     echo = True
+    timed_out = False
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
         out = super().output(outs, msg, display_id, cell_index)
@@ -90,10 +98,11 @@ def _failure_from_error(number: int, source: str, error: CellExecutionError) -> 
     return CellFailure(number, line, code, summary.splitlines()[0] if summary else "", report)
 
 
-def _failure(number: int, cell, error: Exception, timeout: float | None) -> CellFailure:
-    if isinstance(error, CellTimeoutError):
-        return CellFailure(number, None, None, f"timed out after {timeout:g} s (--timeout)",
-                           str(error))
+def _failure(number: int, cell, error: Exception, timeout: float | None,
+             timed_out: bool) -> CellFailure:
+    if timed_out or isinstance(error, CellTimeoutError):
+        return CellFailure(number, None, None, f"timed out after {timeout:g} s (--timeout); "
+                           "the kernel was interrupted", str(error))
     if isinstance(error, DeadKernelError):
         return CellFailure(number, None, None, "the kernel died (out of memory, a crash in "
                            "native code, or os._exit)", str(error))
@@ -109,10 +118,13 @@ def run_notebook(path: Path, copy: Path, timeout: float | None = None, echo: boo
     sockets = Path(tempfile.mkdtemp(prefix="tf1-lstm-kernel-"))
     # Local sockets (ipc) at an absolute path: no TCP port others could read, and ipykernel
     # has no "running over TCP without encryption" warning to print.
-    manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=TransientKernelSpecs(),
-                            transport="ipc", ip=str(sockets / "kernel"))
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME,
+                                 kernel_spec_manager=TransientKernelSpecs(),
+                                 transport="ipc", ip=str(sockets / "kernel"))
     client = _EchoingClient(notebook, km=manager, timeout=timeout,
                             startup_timeout=KERNEL_START_SECONDS, kernel_name=KERNEL_NAME,
+                            coalesce_streams=True,  # one stdout output per cell, as Jupyter shows
+                            interrupt_on_timeout=True,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     client.echo = echo
     started, run, failure = time.monotonic(), 0, None
@@ -128,7 +140,7 @@ def run_notebook(path: Path, copy: Path, timeout: float | None = None, echo: boo
                     client.execute_cell(cell, index,
                                         execution_count=client.code_cells_executed + 1)
                 except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
-                    failure = _failure(number, cell, error, timeout)
+                    failure = _failure(number, cell, error, timeout, client.timed_out)
                     break
                 run = number
     finally:  # also on Ctrl-C: what ran so far is kept
