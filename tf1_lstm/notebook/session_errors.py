@@ -11,6 +11,8 @@ plain Python REPL (``excepthook``):
           from tensorflow.contrib.metrics import streaming_accuracy
       tf1-lstm: error: tf.contrib.metrics is not provided by tf1-lstm; ...
 
+- a cell that does not compile keeps IPython's display, plus a hint when it is Python 2
+  (``print x``: 2018 notebooks often ran on a Python 2 kernel);
 - anything else keeps the session's own traceback, followed by one ``tf1-lstm: hint:`` line
   when we know the idiom behind it: the script runner's hints (``legacy.hints``), and one
   that only a live session needs, **a graph cell run twice**. TF1 graphs live as long as the
@@ -27,6 +29,7 @@ import traceback
 from types import TracebackType
 
 from tf1_lstm.legacy import hints
+from tf1_lstm.legacy.doctor.files import is_python2
 from tf1_lstm.legacy.runner import our_message, user_frames
 
 RERUN_HINT = (
@@ -34,6 +37,9 @@ RERUN_HINT = (
     "Run %tf1_reset (tf.reset_default_graph()), then the cells that build the graph again, "
     "from the placeholders on")
 _ALREADY_EXISTS = re.compile(r"Variable \S+ already exists, disallowed")
+PYTHON2_HINT = ("this is Python 2 syntax (the notebook was written for a Python 2 kernel): "
+                "convert its cells to Python 3 first (print(x), except E as e, ...), e.g. with "
+                "2to3 on the notebook exported as a script")
 
 
 def session_hint(error: BaseException) -> str | None:
@@ -50,7 +56,19 @@ def _last_cell_frame(shell, tb: TracebackType | None) -> traceback.FrameSummary 
     return frames[-1] if frames else None
 
 
+def _syntax_error_lines(shell, etype, value) -> list[str]:
+    """A cell that does not compile: IPython's own display (``Cell In[k], line n`` and a
+    caret), plus a hint when the line is Python 2 (2018 notebooks often were)."""
+    lines = shell.SyntaxTB.structured_traceback(etype, value, [])
+    if is_python2(value, value.text or ""):
+        lines = [*lines, f"tf1-lstm: hint: {PYTHON2_HINT}"]
+    return lines
+
+
 def _error_lines(shell, etype, value, tb, tb_offset) -> list[str]:
+    if isinstance(value, SyntaxError) and shell.compile.format_code_name(
+            value.filename or "") is not None:
+        return _syntax_error_lines(shell, etype, value)
     message = our_message(value)
     if message is not None:
         where = _last_cell_frame(shell, tb)

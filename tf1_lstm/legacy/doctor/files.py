@@ -102,12 +102,17 @@ class SyntaxProblem:
     line: int | None
 
 
+def is_python2(error: SyntaxError, line: str) -> bool:
+    """Is ``error``, raised on ``line``, Python 2 syntax (by Python's message or the line)?"""
+    return any(message in str(error.msg) for message in PYTHON2_MESSAGES) or bool(
+        PYTHON2_LINES.search(line))
+
+
 def syntax_problem(error: SyntaxError, source: str) -> SyntaxProblem:
     lines = source.splitlines()
     text = lines[error.lineno - 1] if error.lineno and 0 < error.lineno <= len(lines) else ""
     where = f"line {error.lineno}: " if error.lineno else ""
-    if any(message in str(error.msg) for message in PYTHON2_MESSAGES) or PYTHON2_LINES.search(
-            text):
+    if is_python2(error, text):
         return SyntaxProblem("python2", f"Python 2 syntax ({where}{text.strip()}): run 2to3 "
                              "first (python3.11 -m lib2to3 -w FILE), then the doctor again",
                              error.lineno)
