@@ -54,8 +54,9 @@ SLOW_MODULES = {
     "test_contrib_legacy_seq2seq_feed_previous", "test_contrib_legacy_seq2seq_models",
     "test_contrib_legacy_seq2seq_attention_models", "test_contrib_legacy_seq2seq_buckets",
     "test_contrib_legacy_seq2seq_decoders",
-    # notebooks executed in the TF1 Jupyter kernel, and kernels installed and started
-    "test_notebook_run", "test_notebook_kernel_install", "test_notebook_live_sessions",
+    # notebooks executed in the TF1 Jupyter kernel (the kernel-install and live-session
+    # modules mark their kernel and fresh-interpreter tests slow one by one)
+    "test_notebook_run",
 }
 
 

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -25,8 +26,13 @@ NOTEBOOKS = REPO / "tests" / "notebooks"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+# The kernels' IPython history goes here, not into the user's ~/.ipython.
+IPYTHON_DIR = Path(tempfile.gettempdir()) / "tf1-lstm-tests-ipython"
+
+
 def tf1_lstm_run(*args: str, cwd: Path | None = None):
-    return run_python("", "-m", "tf1_lstm", "run", *map(str, args), cwd=cwd, timeout=600)
+    return run_python("", "-m", "tf1_lstm", "run", *map(str, args), cwd=cwd, timeout=600,
+                      env={"IPYTHONDIR": str(IPYTHON_DIR)})
 
 
 def digest(folder: Path) -> dict[str, str]:

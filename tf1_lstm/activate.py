@@ -13,9 +13,13 @@ from __future__ import annotations
 import sys
 
 from tf1_lstm.legacy.activation import activate, session_notes
-from tf1_lstm.notebook.session_errors import excepthook
 
+# activate() first: it notes whether TensorFlow was imported before it, and the error
+# display below imports TensorFlow itself.
 _activation = activate()
+
+from tf1_lstm.notebook.session_errors import excepthook  # noqa: E402 - after activate()
+
 sys.excepthook = excepthook
 for _note in session_notes(_activation):
     print(f"tf1-lstm: note: {_note}", file=sys.stderr)

@@ -138,8 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         "shell", help="IPython with TensorFlow 1.x in place (%%tf1_reset included)",
         description="Start IPython with `%%load_ext tf1_lstm` already run: `import tensorflow "
                     "as tf` is TF1's API. In a notebook on another kernel, run `%%load_ext "
-                    "tf1_lstm` first; in plain Python, `import tf1_lstm.activate`.")
-    notebook_command.add_shell_arguments(shell)
+                    "tf1_lstm` first; in plain Python, `import tf1_lstm.activate`.",
+        usage="%(prog)s [IPYTHON ARGS ...]", epilog=notebook_command.SHELL_EPILOG)
     shell.set_defaults(run=notebook_command.shell)
 
     _add_command_module(
@@ -209,7 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unparsed = parser.parse_known_args(argv)
+    if args.command == "shell":  # `tf1-lstm shell --simple-prompt -c CODE`: IPython's own
+        args.ipython_args = unparsed
+    elif unparsed:
+        parser.error(f"unrecognized arguments: {' '.join(unparsed)}")
     if args.verbose:
         os.environ[VERBOSE_ENV] = "1"  # read by tf1_lstm.compat when the command imports it
     try:

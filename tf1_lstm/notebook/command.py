@@ -154,13 +154,16 @@ def run_notebooks(target: str, options) -> int:
     return 1 if failed else 0
 
 
-def add_shell_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ipython_args", nargs=argparse.REMAINDER, metavar="IPYTHON_ARGS",
-                        help="passed to IPython (e.g. --simple-prompt, -c CODE, -i SCRIPT)")
+SHELL_EPILOG = ("Every other argument goes to IPython unchanged (e.g. --simple-prompt, "
+                "-c CODE, -i SCRIPT); `ipython --help` lists them.")
 
 
 def shell(args: argparse.Namespace) -> int:
-    """``tf1-lstm shell``: IPython with ``%load_ext tf1_lstm`` already run."""
+    """``tf1-lstm shell [IPYTHON ARGS]``: IPython with ``%load_ext tf1_lstm`` already run.
+
+    The CLI hands over its unparsed arguments as ``args.ipython_args`` (IPython's options
+    start with dashes, which an argparse positional cannot take).
+    """
     from IPython import start_ipython
 
     start_ipython(argv=["--ext=tf1_lstm", *args.ipython_args])

@@ -26,7 +26,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+from jupyter_client.kernelspec import (
+    KernelSpec,
+    KernelSpecManager,
+    NoSuchKernel,
+    _is_valid_kernel_name,  # the rule install_kernel_spec applies, checked before we write
+)
 from jupyter_core.paths import SYSTEM_JUPYTER_PATH, jupyter_data_dir
 
 from tf1_lstm import __version__
@@ -75,8 +80,17 @@ def _is_our_folder(folder: Path) -> bool:
         return False
 
 
+def _kernel_name(name: str) -> str:
+    """``name`` as Jupyter stores it (lower case), or the error naming what it accepts."""
+    if not _is_valid_kernel_name(name):
+        raise KernelSpecError(f"{name!r} cannot be a kernel name: use letters, digits, '.', "
+                              "'_' and '-' only (e.g. tf1-lstm-course)")
+    return name.lower()  # jupyter_client stores and finds kernels under the lower-case name
+
+
 def install(name: str, display_name: str, user: bool, prefix: str | None) -> Path:
     """Write our kernelspec as ``name``; returns the folder it is in (replacing ours only)."""
+    name = _kernel_name(name)
     destination = (Path(prefix) / "share" / "jupyter" if prefix else
                    Path(jupyter_data_dir()) if user else Path(SYSTEM_JUPYTER_PATH[0]))
     existing = destination / "kernels" / name
@@ -110,6 +124,7 @@ def our_kernels() -> dict[str, KernelSpec]:
 
 def uninstall(name: str) -> Path:
     """Remove our kernelspec ``name``; returns the folder removed."""
+    name = _kernel_name(name)
     manager = KernelSpecManager()
     folder = manager.find_kernel_specs().get(name)
     if folder is None:

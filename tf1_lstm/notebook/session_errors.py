@@ -18,7 +18,8 @@ plain Python REPL (``excepthook``):
   that only a live session needs, **a graph cell run twice**. TF1 graphs live as long as the
   process: running the cell that builds the model again asks ``tf.get_variable`` for
   ``rnn/basic_lstm_cell/kernel`` a second time, and TF 1.x (and 2.21) say "Variable
-  rnn/basic_lstm_cell/kernel already exists, disallowed". The hint names ``%tf1_reset``.
+  rnn/basic_lstm_cell/kernel already exists, disallowed". The hint names ``%tf1_reset``
+  (at a plain ``>>>`` prompt, ``tf.reset_default_graph()``; a script does not get it).
 """
 
 from __future__ import annotations
@@ -36,16 +37,20 @@ RERUN_HINT = (
     "the default graph already holds this variable: a cell that builds the graph ran twice. "
     "Run %tf1_reset (tf.reset_default_graph()), then the cells that build the graph again, "
     "from the placeholders on")
+PROMPT_RERUN_HINT = (
+    "the default graph already holds this variable: the code that builds the graph ran twice "
+    "in this session. Run tf.reset_default_graph(), then build the graph again, from the "
+    "placeholders on")
 _ALREADY_EXISTS = re.compile(r"Variable \S+ already exists, disallowed")
 PYTHON2_HINT = ("this is Python 2 syntax (the notebook was written for a Python 2 kernel): "
                 "convert its cells to Python 3 first (print(x), except E as e, ...), e.g. with "
                 "2to3 on the notebook exported as a script")
 
 
-def session_hint(error: BaseException) -> str | None:
+def session_hint(error: BaseException, rerun_hint: str = RERUN_HINT) -> str | None:
     """The one-line hint for ``error`` in a live session, or None."""
     if isinstance(error, ValueError) and _ALREADY_EXISTS.match(str(error)):
-        return RERUN_HINT
+        return rerun_hint
     return hints.hint_for(error)
 
 
@@ -94,11 +99,16 @@ def show_error(shell, etype, value, tb, tb_offset=None) -> None:
 
 
 def excepthook(etype, value, tb) -> None:
-    """``sys.excepthook`` for a plain Python session or script (``import tf1_lstm.activate``)."""
+    """``sys.excepthook`` for a plain Python session or script (``import tf1_lstm.activate``).
+
+    A graph built twice is a session's slip at a ``>>>`` prompt (``sys.ps1`` exists), but a
+    script's own bug: a script gets the script runner's hints only.
+    """
     message = our_message(value)
     if message is None:
         sys.__excepthook__(etype, value, tb)
-        hint = session_hint(value)
+        at_prompt = hasattr(sys, "ps1")
+        hint = session_hint(value, PROMPT_RERUN_HINT) if at_prompt else hints.hint_for(value)
         if hint:
             print(f"tf1-lstm: hint: {hint}", file=sys.stderr)
         return
