@@ -41,7 +41,7 @@ def test_run_needs_a_script_or_a_module_and_its_help_says_so(capsys):
     with pytest.raises(SystemExit):
         build_parser().parse_args(["run", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "(SCRIPT [ARGS ...] | -m MODULE [ARGS ...])" in help_text
+    assert "(SCRIPT [ARGS ...] | -m MODULE [ARGS ...] | NOTEBOOK.ipynb" in help_text
     assert "`python -m MODULE ARGS...` would" in help_text
     assert "(not with SCRIPT)" in help_text and "(not with -m)" in help_text
 
