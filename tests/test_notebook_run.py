@@ -74,18 +74,19 @@ def shown_array(cell) -> np.ndarray:
 def test_a_folder_run_prints_one_result_line_per_notebook_and_fails_if_one_failed(folder_run):
     done, _, out, _ = folder_run
     lines = done.stdout.splitlines()
-    assert [line.split()[:2] for line in lines[:4]] == [
+    assert [line.split()[:2] for line in lines[:5]] == [
         ["ok", "001_dynamic_rnn_outputs_and_states.ipynb"], ["ok", "002_lstm_mnist_tutorial.ipynb"],
-        ["FAILED", "failing_cell.ipynb"], ["FAILED", "rerun_and_reset.ipynb"]]
-    assert "code cell 3 of 4, line 3: TypeError: Argument `inputs` must be a sequence" in lines[2]
+        ["ok", "003_hand_traced_memory_cell.ipynb"], ["FAILED", "failing_cell.ipynb"],
+        ["FAILED", "rerun_and_reset.ipynb"]]
+    assert "code cell 3 of 4, line 3: TypeError: Argument `inputs` must be a sequence" in lines[3]
     assert "code cell 5 of 5, line 2: ValueError: Variable rnn/lstm_cell/kernel already " \
-           "exists" in lines[3]
-    assert lines[4] == "2 of 4 notebooks ran without an error"
+           "exists" in lines[4]
+    assert lines[5] == "3 of 5 notebooks ran without an error"
     assert done.returncode == 1
     assert sorted(path.name for path in out.iterdir()) == [
         "001_dynamic_rnn_outputs_and_states.executed.ipynb",
-        "002_lstm_mnist_tutorial.executed.ipynb", "failing_cell.executed.ipynb",
-        "rerun_and_reset.executed.ipynb"]
+        "002_lstm_mnist_tutorial.executed.ipynb", "003_hand_traced_memory_cell.executed.ipynb",
+        "failing_cell.executed.ipynb", "rerun_and_reset.executed.ipynb"]
 
 
 def test_the_notebooks_run_are_never_written(folder_run):
@@ -127,6 +128,32 @@ def test_document_001s_outputs_and_states_agree_as_the_notebook_shows_them(folde
     names = ast.literal_eval(printed(cells[6]).splitlines()[1])
     assert names == [f"rnn/multi_rnn_cell/cell_{k}/basic_lstm_cell/{v}:0"
                      for k in range(3) for v in ("kernel", "bias")]  # TF 1.15's names
+
+
+def sigmoid(v: float) -> float:
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def lecture_trace(x_seq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Document 003's memory cell in float64: c' = z f(z_i) + c f(z_f), a = c' f(z_o)."""
+    c, memory, output = 0.0, [], []
+    for x1, x2, x3 in x_seq.astype(np.float64):
+        c = x1 * sigmoid(100 * x2 - 10) + c * sigmoid(100 * x2 + 10)
+        memory.append(c)
+        output.append(c * sigmoid(100 * x3 - 10))
+    return np.array(memory), np.array(output)
+
+
+def test_document_003s_hand_trace_in_the_notebook_is_the_lecture_cell(folder_run):
+    _, _, out, _ = folder_run
+    cells = code_cells(out / "003_hand_traced_memory_cell.executed.ipynb")
+    shown = dict(line.split(" ", 1) for line in printed(cells[2]).splitlines())
+    x_seq = np.array([[3, 1, 0], [4, 1, 0], [2, 0, 0], [1, 0, 1], [3, -1, 0]])
+    memory, output = lecture_trace(x_seq)
+    np.testing.assert_allclose(ast.literal_eval(shown["memory"]), memory, atol=1e-5)
+    np.testing.assert_allclose(ast.literal_eval(shown["output"]), output, atol=1e-5)
+    np.testing.assert_allclose(memory, [3, 7, 7, 7, 0], atol=1e-3)  # the lecture's numbers
+    assert any("image/png" in o.data for o in outputs(cells[3], "display_data"))
 
 
 def test_a_failing_cell_stops_the_run_and_the_copy_keeps_what_ran(folder_run):
