@@ -19,6 +19,7 @@ from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.legacy import doctor as doctor_command  # reads files only, imports no TensorFlow
 from tf1_lstm.notebook import command as notebook_command  # no TensorFlow or Jupyter until run
 from tf1_lstm.notebook import kernel_command  # jupyter_client only when it runs
+from tf1_lstm.port import ckpt_command  # likewise
 from tf1_lstm.port import command as port_command  # no TensorFlow/Keras/torch until it runs
 
 
@@ -194,6 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "rebuilt, printing max |diff| of logits, outputs and final states. What the "
                     "target cannot hold exactly is refused with the reason and the exact "
                     "alternative; every fact the proof could not check is said.")
+
+    _add_command_module(
+        commands, "ckpt", ckpt_command,
+        help="list a TF1 checkpoint of any era, or rename a TF 0.12 / 1.0 one to TF 1.2+ names",
+        description="ls: every variable of a checkpoint, its shape and what it is (RNN layer, "
+                    "dense head, optimizer state). upgrade OLD NEW: write NEW with the RNN "
+                    "variables of TF 0.12 (BasicLSTMCell/Linear/Matrix, MultiRNNCell/Cell0, "
+                    "LSTMCell/W_0) or TF 1.0-1.1 (weights, biases) under TF 1.2+'s names, "
+                    "which TF 2 and tf1-lstm port read; OLD is never written. (tf1-lstm port "
+                    "reads every era directly.)")
 
     _add_command_module(
         commands, "bench", bench_command,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +30,14 @@ _FILE_SUFFIX = re.compile(r"\.(index|meta|data-\d{5}-of-\d{5})$")
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """A checkpoint's float variables by name: their shapes now, their values on demand."""
+    """A checkpoint's float variables by name: their shapes now, their values on demand.
+    ``others``: the rest (``global_step`` and other integer counters), name -> (dtype name,
+    shape), readable with ``read`` too."""
 
     prefix: Path
     shapes: dict[str, tuple[int, ...]]
     read: Callable[[str], np.ndarray]
+    others: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
 
 
 def resolve_checkpoint(path: str | Path) -> Path:
@@ -108,8 +111,12 @@ def open_checkpoint(path: str | Path) -> Checkpoint:
             f"tf.train.Saver().save.") from None
     _check_data_files(prefix)  # after the .index is known good: it names what they hold
     dtypes = reader.get_variable_to_dtype_map()
-    shapes = {name: tuple(shape) for name, shape in reader.get_variable_to_shape_map().items()
+    all_shapes = {name: tuple(shape)
+                  for name, shape in reader.get_variable_to_shape_map().items()}
+    shapes = {name: shape for name, shape in all_shapes.items()
               if dtypes[name].is_floating}  # not global_step and other integer counters
+    others = {name: (dtypes[name].name, shape) for name, shape in all_shapes.items()
+              if name not in shapes}
 
     def read(name: str) -> np.ndarray:
         try:
@@ -120,4 +127,4 @@ def open_checkpoint(path: str | Path) -> Checkpoint:
                 f".data-* file is probably truncated (an interrupted copy or save): copy it "
                 f"again, or save the model again with tf.train.Saver().save.") from None
 
-    return Checkpoint(prefix=prefix, shapes=shapes, read=read)
+    return Checkpoint(prefix=prefix, shapes=shapes, read=read, others=others)

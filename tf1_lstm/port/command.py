@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tf1_lstm.port.checkpoint import open_checkpoint
+from tf1_lstm.port.eras import era_of, rename_lines, upgrade_checkpoint
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
 from tf1_lstm.port.files import check_output, staged_output
 from tf1_lstm.port.inventory import inventory_lines
@@ -143,9 +144,13 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     from tf1_lstm.port.model_facts import resolve_model
     from tf1_lstm.port.source_tf1 import run_source
 
-    found = open_checkpoint(checkpoint)
+    found, renamed = upgrade_checkpoint(open_checkpoint(checkpoint))
+    era = era_of(renamed) if renamed else None
+    if renamed:
+        echo(f"{found.prefix} names its RNN variables as {era} did; read as TF 1.2+ names:")
+        echo("\n".join(f"  {line}" for line in rename_lines(renamed)))
     resolved = resolve_model(find_rnn(found.shapes, found.read, scope=scope, dense=dense),
-                             found.prefix, forget_bias)
+                             found.prefix, forget_bias, old_names=era)
     model = resolved.model
     run, reads = None, None
     if resolved.facts is not None:

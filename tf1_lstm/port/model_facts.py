@@ -33,11 +33,17 @@ class ResolvedModel:
     assumed: list[str] = field(default_factory=list)  # facts assumed, unchecked
 
 
-def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None) -> ResolvedModel:
-    """``model`` with its layers and forget_bias decided (see the module docstring)."""
+def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
+                  old_names: str | None = None) -> ResolvedModel:
+    """``model`` with its layers and forget_bias decided (see the module docstring).
+    ``old_names``: the era whose names the checkpoint (and so its graph) uses, when it is not
+    TF 1.2+: the graph's variables are then not the model's, and the graph is not read."""
     meta = Path(f"{prefix}.meta")
     resolved = ResolvedModel(model, None)
-    if meta.is_file():
+    if meta.is_file() and old_names:
+        resolved.assumed.append(f"(the {meta.name} graph names its variables as {old_names} "
+                                "did, not as the port reads them: it was not read)")
+    elif meta.is_file():
         try:
             resolved.facts = read_graph_facts(meta, model)
         except GraphUnreadable as error:
