@@ -1,0 +1,191 @@
+"""Checkpoints written with TF 0.12's and TF 1.0's names: upgraded, restored, ported, proven.
+
+TF 2.21 cannot make such a checkpoint, so each is made here: a model is built with TF 1.2+
+cells, and its trained arrays are saved (``SaveV2``, no Saver) under the names the old
+release gave them, written out by hand in ``OLD_NAMES`` from TF 0.12's ``rnn_cell.py`` and
+TF 1.0's ``core_rnn_cell_impl.py`` (TF 0.12's LSTMCell kernel as two row shards, as its
+``num_unit_shards=2`` stored it). Then:
+
+- ``tf1-lstm ckpt upgrade`` writes a checkpoint that a plain ``tf.train.Saver`` of the
+  TF 1.2+ graph restores, giving the original logits bit for bit;
+- ``tf1-lstm port`` reads the old checkpoint directly, and the written Keras 3 / PyTorch
+  file, loaded in a TF2-world process, gives the original graph's logits within 1e-5.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import run_python
+
+from tf1_lstm.compat import tf
+from tf1_lstm.port import ckpt_command
+from tf1_lstm.port.command import port_checkpoint
+from tf1_lstm.port.proof import TOLERANCE
+
+INPUTS, STEPS, CLASSES = 3, 6, 4
+
+# case -> (cell builder, target, {TF 1.2+ variable name: the old release's name(s)})
+CASES = {
+    "tf012_basic_lstm_stack": (
+        lambda: tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(6) for _ in range(2)]),
+        "torch", {
+            "rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel":
+                "RNN/MultiRNNCell/Cell0/BasicLSTMCell/Linear/Matrix",
+            "rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias":
+                "RNN/MultiRNNCell/Cell0/BasicLSTMCell/Linear/Bias",
+            "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel":
+                "RNN/MultiRNNCell/Cell1/BasicLSTMCell/Linear/Matrix",
+            "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/bias":
+                "RNN/MultiRNNCell/Cell1/BasicLSTMCell/Linear/Bias",
+            "softmax_w": "softmax_w", "softmax_b": "softmax_b"}),
+    "tf10_gru": (
+        lambda: tf.nn.rnn_cell.GRUCell(5), "keras", {
+            "rnn/gru_cell/gates/kernel": "rnn/gru_cell/gates/weights",
+            "rnn/gru_cell/gates/bias": "rnn/gru_cell/gates/biases",
+            "rnn/gru_cell/candidate/kernel": "rnn/gru_cell/candidate/weights",
+            "rnn/gru_cell/candidate/bias": "rnn/gru_cell/candidate/biases",
+            "softmax_w": "softmax_w", "softmax_b": "softmax_b"}),
+    "tf012_sharded_peephole_lstm": (
+        lambda: tf.nn.rnn_cell.LSTMCell(5, use_peepholes=True), "keras", {
+            "rnn/lstm_cell/kernel": ("RNN/LSTMCell/W_0", "RNN/LSTMCell/W_1"),
+            "rnn/lstm_cell/bias": "RNN/LSTMCell/B",
+            "rnn/lstm_cell/w_f_diag": "RNN/LSTMCell/W_F_diag",
+            "rnn/lstm_cell/w_i_diag": "RNN/LSTMCell/W_I_diag",
+            "rnn/lstm_cell/w_o_diag": "RNN/LSTMCell/W_O_diag",
+            "softmax_w": "softmax_w", "softmax_b": "softmax_b"}),
+    "tf10_basic_rnn": (
+        lambda: tf.nn.rnn_cell.BasicRNNCell(4), "torch", {
+            "rnn/basic_rnn_cell/kernel": "rnn/basic_rnn_cell/weights",
+            "rnn/basic_rnn_cell/bias": "rnn/basic_rnn_cell/biases",
+            "softmax_w": "softmax_w", "softmax_b": "softmax_b"}),
+}
+
+
+def tf012_shards(array: np.ndarray, shards: int) -> list[np.ndarray]:
+    """TF 0.12's _get_sharded_variable: floor(rows / n) rows each, the first rows % n one more."""
+    unit, extra = divmod(array.shape[0], shards)
+    return np.split(array, np.cumsum([unit + (k < extra) for k in range(shards)])[:-1])
+
+
+def build(case: str):
+    """The case's model with TF 1.2+ cells: (x, logits) in a new default graph."""
+    tf.reset_default_graph()
+    tf.set_random_seed(7)
+    x = tf.placeholder(tf.float32, [None, STEPS, INPUTS], name="x")
+    outputs, _ = tf.nn.dynamic_rnn(CASES[case][0](), x, dtype=tf.float32)
+    units = outputs.shape[-1].value
+    w = tf.get_variable("softmax_w", [units, CLASSES])
+    b = tf.get_variable("softmax_b", [CLASSES], initializer=tf.random_normal_initializer())
+    return x, tf.matmul(outputs[:, -1], w) + b
+
+
+def save_with_old_names(arrays: dict[str, np.ndarray], old_names: dict, prefix: Path) -> None:
+    named = {}
+    for new, old in old_names.items():
+        if isinstance(old, tuple):  # row shards
+            named.update(zip(old, tf012_shards(arrays[new], len(old)), strict=True))
+        else:
+            named[old] = arrays[new]
+    names = sorted(named)
+    with tf.Graph().as_default(), tf.Session() as session:
+        session.run(tf.raw_ops.SaveV2(prefix=str(prefix), tensor_names=names,
+                                      shape_and_slices=[""] * len(names),
+                                      tensors=[tf.constant(named[name]) for name in names]))
+
+
+@pytest.fixture(scope="module")
+def old_checkpoints(tmp_path_factory):
+    """case -> {"old": prefix, "x": input, "logits": the TF 1.2+ graph's, "arrays": ...}."""
+    folder = tmp_path_factory.mktemp("old_eras")
+    x_value = np.random.default_rng(3).standard_normal((5, STEPS, INPUTS)).astype(np.float32)
+    made = {}
+    for case, (_, _, old_names) in CASES.items():
+        x, logits = build(case)
+        with tf.Session() as session:
+            session.run(tf.global_variables_initializer())
+            arrays = {v.op.name: session.run(v) for v in tf.global_variables()}
+            logits_value = session.run(logits, {x: x_value})
+        assert set(arrays) == set(old_names), case  # the table names every variable
+        save_with_old_names(arrays, old_names, folder / f"{case}.ckpt")
+        made[case] = {"old": folder / f"{case}.ckpt", "x": x_value, "logits": logits_value,
+                      "arrays": arrays}
+    return made
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_upgraded_checkpoint_restores_into_the_tf12_graph_with_the_same_logits(
+        old_checkpoints, case):
+    made = old_checkpoints[case]
+    new = made["old"].with_name(f"{case}-upgraded.ckpt")
+    report = ckpt_command.upgrade(str(made["old"]), new, force=False)
+    assert report[0].endswith("-> " + f"{new} (TF 1.2+ names):")
+    x, logits = build(case)
+    with tf.Session() as session:
+        tf.train.Saver().restore(session, str(new))  # every TF 1.2+ name must be there
+        restored = {v.op.name: session.run(v) for v in tf.global_variables()}
+        np.testing.assert_array_equal(session.run(logits, {x: made["x"]}), made["logits"])
+    for name, array in made["arrays"].items():
+        np.testing.assert_array_equal(restored[name], array)
+    assert Path(f"{made['old']}.index").is_file()  # OLD untouched, NEW without a .meta
+    assert not Path(f"{new}.meta").exists()
+
+
+@pytest.fixture(scope="module")
+def ports(old_checkpoints):
+    """Each old checkpoint ported directly: case -> (file, the printed lines)."""
+    done = {}
+    for case, (_, target, _) in CASES.items():
+        made = old_checkpoints[case]
+        out = made["old"].with_name(f"{case}.{'keras' if target == 'keras' else 'pt'}")
+        printed = []
+        report = port_checkpoint(made["old"], target=target, out=out, steps=STEPS,
+                                 echo=printed.append)
+        assert report.proof.ok, case
+        done[case] = (out, "\n".join(printed))
+    return done
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_port_reads_the_old_names_directly_and_says_so(ports, case):
+    _, printed = ports[case]
+    era = "TF 0.12" if case.startswith("tf012") else "TF 1.0-1.1"
+    assert f"names its RNN variables as {era} did; read as TF 1.2+ names:" in printed
+    old_names = CASES[case][2]
+    first_cell_variable = next(new for new in old_names if new != "softmax_w")
+    old = old_names[first_cell_variable]
+    assert f"{' + '.join(old) if isinstance(old, tuple) else old}  ->  " \
+           f"{first_cell_variable}" in printed
+
+
+def test_the_ported_files_give_the_old_checkpoints_logits_in_the_tf2_world(old_checkpoints,
+                                                                            ports):
+    x = next(iter(old_checkpoints.values()))["x"]
+    folder = next(iter(ports.values()))[0].parent
+    np.save(folder / "x.npy", x)
+    jobs = {case: (str(out), CASES[case][1]) for case, (out, _) in ports.items()}
+    result = run_python(f"""
+        import json, numpy as np, keras, torch
+        import tf1_lstm.port.keras_peephole  # the peephole cell, registered for load_model
+        from tf1_lstm.port.torch_target import PortedRnn
+        x = np.load({str(folder / "x.npy")!r})
+        shapes = {{"tf012_basic_lstm_stack": ("lstm", 6, 2), "tf10_basic_rnn": ("rnn", 4, 1)}}
+        logits = {{}}
+        for case, (path, target) in {jobs!r}.items():
+            if target == "keras":
+                logits[case] = keras.models.load_model(path).predict(x, verbose=0).tolist()
+                continue
+            kind, units, layers = shapes[case]
+            model = PortedRnn(kind, {INPUTS}, units, layers, {CLASSES})
+            model.load_state_dict(torch.load(path, weights_only=True))
+            with torch.no_grad():
+                logits[case] = model(torch.from_numpy(x)).numpy().tolist()
+        print(json.dumps(logits))
+    """)
+    assert result.returncode == 0, result.stderr[-3000:]
+    logits = json.loads(result.stdout.splitlines()[-1])
+    for case, made in old_checkpoints.items():
+        assert np.max(np.abs(np.array(logits[case]) - made["logits"])) <= TOLERANCE, case
