@@ -25,9 +25,7 @@ from tf1_lstm.port.errors import (
     AmbiguousGraph,
     BadOutputPath,
     CheckpointNotFound,
-    GruResetPlacement,
     OutputExists,
-    PeepholesUnsupported,
     ProofFailed,
     TorchMissing,
 )
@@ -117,20 +115,25 @@ def test_document_001_ports_to_torch_with_its_proof_printed(ports):
     out, printed = ports["torch"]
     assert out.is_file() and "forget_bias = 1 for rnn/multi_rnn_cell/cell_0" in printed
     assert len(printed_diffs(printed)) == 9 and max(printed_diffs(printed)) <= TOLERANCE
-    assert "PortedRnn('lstm', 28, 150, 3, 10)" in printed  # how to load it
+    assert "from document_001 import load" in printed  # how to load it: the module beside
+    assert out.with_suffix(".py").read_text() == (
+        Path(command.__file__).with_name("torch_standalone.py").read_text())
 
 
 @needs_torch
 def test_ported_files_give_the_tf1_logits_on_real_digits(document_001, ports):
-    # Loaded as the command says, in a TF2-world process, on 64 real test digits.
+    # Loaded as the command says, on 64 real test digits, in a process where tf1_lstm cannot
+    # be imported: the ports stand alone.
     folder = document_001["folder"]
     result = run_python(f"""
+        import sys
+        sys.modules["tf1_lstm"] = None  # import tf1_lstm now fails
+        sys.path.insert(0, {str(ports["torch"][0].parent)!r})
         import json, numpy as np, keras, torch
-        from tf1_lstm.port.torch_target import PortedRnn
+        from document_001 import load
         digits = np.load({str(folder / "digits.npy")!r})
         model = keras.models.load_model({str(ports["keras"][0])!r})
-        torch_model = PortedRnn('lstm', 28, 150, 3, 10)
-        torch_model.load_state_dict(torch.load({str(ports["torch"][0])!r}, weights_only=True))
+        torch_model = load()
         with torch.no_grad():
             torch_logits = torch_model(torch.from_numpy(digits)).numpy()
         print(json.dumps({{"keras": model.predict(digits, verbose=0).tolist(),
@@ -172,16 +175,15 @@ def only_checkpoint_files(folder: Path) -> bool:
     return all(path.name.startswith(("model.ckpt", "checkpoint")) for path in folder.iterdir())
 
 
-@pytest.mark.parametrize("kind, error, says", [
-    ("gru", GruResetPlacement, r"BEFORE the candidate's matmul.*nn\.GRU applies it AFTER.*"
-                               r"reset_after=False"),
-    ("peephole", PeepholesUnsupported, r"no peephole weights.*PeepholeLSTMCell"),
-])
-def test_torch_refusals_explain_and_write_nothing(variants, kind, error, says):
-    out = Path(variants[kind]).parent / "port.pt"
-    with pytest.raises(error, match=says):
-        command.main(parse(variants[kind], "--to", "torch", "--out", str(out)))
-    assert not out.exists() and only_checkpoint_files(out.parent)
+@needs_torch
+@pytest.mark.parametrize("kind", ["gru", "peephole"])
+def test_tf1s_gru_and_peephole_lstm_port_to_torch_as_their_own_modules(variants, kind, capsys,
+                                                                        tmp_path):
+    out = tmp_path / "port.pt"
+    assert command.main(parse(variants[kind], "--to", "torch", "--out", str(out))) == 0
+    printed = capsys.readouterr().out
+    assert "OK: all within 1e-05" in printed and out.is_file()
+    assert (out.parent / "port.py").is_file()
 
 
 def test_two_stacks_need_a_scope(variants, capsys):

@@ -75,9 +75,9 @@ def keras_lstm_step(w, x, c, h, prefix):
 
 
 def torch_lstm_step(s, x, c, h, k=0):
-    """nn.LSTM: W_ih x + b_ih + W_hh h + b_hh, rows i, f, g, o."""
-    z = (x @ s[f"rnn.weight_ih_l{k}"].T + s[f"rnn.bias_ih_l{k}"]
-         + h @ s[f"rnn.weight_hh_l{k}"].T + s[f"rnn.bias_hh_l{k}"])
+    """nn.LSTM (layer k of the PyTorch file): W_ih x + b_ih + W_hh h + b_hh, rows i, f, g, o."""
+    z = (x @ s[f"layers.{k}.layer.weight_ih_l0"].T + s[f"layers.{k}.layer.bias_ih_l0"]
+         + h @ s[f"layers.{k}.layer.weight_hh_l0"].T + s[f"layers.{k}.layer.bias_hh_l0"])
     i, f, g, o = np.split(z, 4, axis=1)
     c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
     return c, sigmoid(o) * np.tanh(c)
@@ -141,8 +141,8 @@ def test_keras_layout_computes_the_tf1_lstm(kind, forget_bias):
 def test_torch_layout_computes_the_tf1_lstm(forget_bias):
     layer = lstm_layer()
     state = torch_state_dict(one_layer(layer, dense=True).with_forget_bias(forget_bias))
-    assert state["rnn.weight_ih_l0"].shape == (4 * H, I)  # transposed: PyTorch computes W @ x
-    assert not state["rnn.bias_hh_l0"].any()  # the whole TF1 bias sits in bias_ih
+    assert state["layers.0.layer.weight_ih_l0"].shape == (4 * H, I)  # transposed: W @ x
+    assert not state["layers.0.layer.bias_hh_l0"].any()  # the whole TF1 bias sits in bias_ih
     xs = rng.normal(size=(T, B, I))
     expected = run(lambda x, c, h: tf1_lstm_step(layer.arrays, x, c, h, forget_bias), xs, 2)
     got = run(lambda x, c, h: torch_lstm_step(state, x, c, h), xs, 2)
@@ -178,7 +178,8 @@ def test_keras_gru_reset_before_matmul_computes_the_tf1_gru():
 
 
 def test_reset_after_the_matmul_is_a_different_gru():
-    # Why GRU -> nn.GRU is refused: the same weights with PyTorch's reset placement differ.
+    # Why GRU -> nn.GRU cannot be used: the same weights with PyTorch's reset placement
+    # differ (so the PyTorch file writes TF1's GRU out: torch_standalone.TF1GRU).
     layer = gru_layer()
     weights = keras_weights(one_layer(layer).with_forget_bias(1.0))
     xs = rng.normal(size=(T, B, I))
@@ -192,3 +193,25 @@ def test_dense_head_is_transposed_for_torch_and_kept_for_keras():
     np.testing.assert_array_equal(keras_weights(model)["dense/kernel"], model.dense.kernel)
     np.testing.assert_array_equal(torch_state_dict(model)["head.weight"],
                                   model.dense.kernel.T.astype(np.float32))
+
+
+def test_torch_keeps_tf1s_gru_arrays_for_its_own_gru_module():
+    layer = gru_layer()
+    state = torch_state_dict(one_layer(layer).with_forget_bias(1.0))
+    for tf1_name, torch_name in [("gates/kernel", "gates_kernel"), ("gates/bias", "gates_bias"),
+                                 ("candidate/kernel", "candidate_kernel"),
+                                 ("candidate/bias", "candidate_bias")]:
+        np.testing.assert_array_equal(state[f"layers.0.{torch_name}"],
+                                      layer.arrays[tf1_name].astype(np.float32))
+
+
+@pytest.mark.parametrize("forget_bias", [0.0, 2.5])
+def test_torch_peephole_module_gets_tf1s_order_with_forget_bias_in_the_f_block(forget_bias):
+    layer = lstm_layer("peephole")
+    state = torch_state_dict(one_layer(layer).with_forget_bias(forget_bias))
+    np.testing.assert_array_equal(state["layers.0.kernel"], layer.arrays["kernel"].astype(
+        np.float32))  # TF1's i, j, f, o, as saved
+    added = state["layers.0.bias"] - layer.arrays["bias"].astype(np.float32)
+    np.testing.assert_allclose(added, np.r_[np.zeros(2 * H), np.full(H, forget_bias),
+                                            np.zeros(H)], atol=1e-6)  # f is TF1's block 2
+    assert {"layers.0.w_i_diag", "layers.0.w_f_diag", "layers.0.w_o_diag"} <= set(state)

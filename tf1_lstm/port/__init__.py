@@ -15,7 +15,9 @@ One concept a module, in the order the data flows through ``tf1-lstm port``:
     worlds.py          the port's side of the one bridge (tf1_lstm.worlds): its TF2-world target
     keras_target.py    Keras 3 model: build, write (.keras / .weights.h5), reload, run
     keras_peephole.py  TF1's peephole LSTMCell as a Keras 3 cell
-    torch_target.py    PortedRnn (nn.LSTM / nn.RNN + nn.Linear): state_dict, reload, run
+    torch_standalone.py  the PyTorch model file written beside the weights (plain PyTorch:
+                       nn.LSTM / nn.RNN, TF1's GRU and peephole LSTM written out, nn.Linear)
+    torch_target.py    the weights into it, saved, loaded back with its load(), run
     source_tf1.py      the TF1 world's side of the proof: the real TF1 cells on the same input
     graph_proof.py     ... and the checkpoint's own graph, restored and fed the same input
     proof.py           max |diff| per output and state, tolerance 1e-5

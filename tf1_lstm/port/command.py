@@ -30,7 +30,7 @@ import numpy as np
 from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.eras import era_of, rename_lines, upgrade_checkpoint
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
-from tf1_lstm.port.files import check_output, staged_output
+from tf1_lstm.port.files import check_output, publish_torch_module, staged_output, torch_module_path
 from tf1_lstm.port.inventory import inventory_lines
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.proof import Proof, compare, format_proof
@@ -73,8 +73,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the TF1 checkpoint: the prefix tf.train.Saver().save returned "
                              "(e.g. runs/model.ckpt), one of its files, or its folder")
     parser.add_argument("--to", choices=TARGETS, required=True,
-                        help="keras: a Keras 3 model; torch: a PyTorch state_dict for "
-                             "nn.LSTM/nn.RNN + nn.Linear")
+                        help="keras: a Keras 3 model; torch: PyTorch weights (.pt) and, "
+                             "beside them, the model as a plain-PyTorch module file (.py)")
     parser.add_argument("--out", type=Path, required=True,
                         help="the file to write: .keras (whole model) or .weights.h5 for keras, "
                              ".pt or .pth for torch")
@@ -198,6 +198,8 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
                  "above, so it cannot detect a wrong one.")
         _refuse_failed(proof, original, target_name, out)
     echo(f"wrote {out}")
+    if target == "torch":
+        echo(f"wrote {publish_torch_module(out, force)} (its model in plain PyTorch)")
     echo(_usage(model, target, out))
     return PortReport(model, proof, out, original)
 
@@ -227,17 +229,15 @@ def _refuse_failed(proof: Proof, original: Proof | None, target_name: str, out: 
 
 def _usage(model: Tf1Rnn, target: str, out: Path) -> str:
     architecture = model.architecture()
-    layers, classes = architecture["layers"], architecture["classes"]
+    classes = architecture["classes"]
     if target == "torch":
-        kind, inputs, units = layers[0]["kind"], layers[0]["input_size"], layers[0]["units"]
-        module = "nn.LSTM" if kind == "lstm" else "nn.RNN"
-        head = f"; .head: nn.Linear({units}, {classes})" if classes else ""
+        module = torch_module_path(out).stem
+        returns = "logits" if classes else "the top layer's outputs"
         return "\n".join([
-            "load it:",
-            "  import torch; from tf1_lstm.port.torch_target import PortedRnn",
-            f"  model = PortedRnn({kind!r}, {inputs}, {units}, {len(layers)}, {classes})  # .rnn: "
-            f"{module}({inputs}, {units}, num_layers={len(layers)}, batch_first=True){head}",
-            f"  model.load_state_dict(torch.load({str(out)!r}, weights_only=True))"])
+            f"load it (PyTorch only; {module}.py is beside {out.name}, tf1-lstm not needed):",
+            f"  from {module} import load",
+            f"  model = load()  # model(x [B, T, {model.input_size}]) -> {returns}; "
+            f"model.run(x) -> outputs, states"])
     if out.name.endswith(".weights.h5"):
         return "\n".join([
             "load it:", "  from tf1_lstm.port.keras_target import build_keras_model",

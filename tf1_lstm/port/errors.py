@@ -53,18 +53,6 @@ class UnportableMapping(PortError):
     """A refusal: the target cannot represent the TF1 cell exactly."""
 
 
-class GruResetPlacement(UnportableMapping):
-    """TF1's GRUCell resets before the candidate matmul; PyTorch's nn.GRU after it."""
-
-
-class PeepholesUnsupported(UnportableMapping):
-    """nn.LSTM has no peephole connections."""
-
-
-class StackNotUniform(UnportableMapping):
-    """nn.LSTM(num_layers=N) needs one cell type and one hidden size for all N layers."""
-
-
 class ProjectionUnsupported(UnportableMapping):
     """LSTMCell(num_proj=...) has a projection layer this converter does not write."""
 

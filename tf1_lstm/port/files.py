@@ -1,4 +1,8 @@
-"""The port's output file: the suffix its target writes, checked before any work.
+"""The port's output files: the suffix its target writes, checked before any work.
+
+``--to torch`` writes two: the weights (``port.pt``) and, beside them, the model's module in
+plain PyTorch (``port.py``, a copy of ``torch_standalone``), so the port loads without
+tf1-lstm.
 
 Written through ``tf1_lstm.output_files.atomic_output``: a temporary file beside it, published
 only when the whole port succeeded and was proven, never over an existing file without
@@ -8,6 +12,7 @@ only when the whole port succeeded and was proven, never over an existing file w
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,9 +40,26 @@ def check_output(path: Path, target: str, force: bool) -> None:
                             f"first")
     if path.is_dir():
         raise BadOutputPath(f"--out {path} is a folder; give a file name in it")
-    if path.exists() and not force:
-        raise OutputExists(f"{path} already exists; not overwriting it. Pass --force to replace "
-                           "it (atomically), or choose another --out.")
+    for written in (path, *([torch_module_path(path)] if target == "torch" else [])):
+        if written.exists() and not force:
+            raise OutputExists(f"{written} already exists; not overwriting it. Pass --force to "
+                               "replace it (atomically), or choose another --out.")
+
+
+def torch_module_path(path: Path) -> Path:
+    """The model's PyTorch module file, written beside ``--out``: port.pt -> port.py (a name
+    Python can import: model-v1.pt -> model_v1.py)."""
+    stem = re.sub(r"\W", "_", path.stem)
+    return path.with_name(f"{'_' + stem if stem[:1].isdigit() else stem}.py")
+
+
+def publish_torch_module(path: Path, force: bool) -> Path:
+    """Copy ``torch_standalone`` (plain PyTorch, no tf1-lstm) beside the published ``path``."""
+    module = torch_module_path(path)
+    source = Path(__file__).with_name("torch_standalone.py").read_text()
+    with atomic_output(module, overwrite=force) as temporary:
+        temporary.write_text(source)
+    return module
 
 
 @contextlib.contextmanager

@@ -26,7 +26,8 @@ Keras and PyTorch have no such constant, so it is folded into the f block of the
     sigmoid(x W_f + h U_f + b_f + forget_bias) == sigmoid(x W_f + h U_f + (b_f + forget_bias))
 
 PyTorch adds two biases (bias_ih + bias_hh) everywhere; the TF1 bias goes into bias_ih and
-bias_hh is zeros.
+bias_hh is zeros. Where PyTorch has no layer with TF1's equations (the GRU, the peephole
+LSTM), ``torch_standalone`` writes them out and keeps TF1's arrays as they are.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from tf1_lstm.port.tf1_rnn import Tf1Layer, Tf1Rnn
 
 LSTM_TF1_TO_TARGET = (0, 2, 1, 3)  # TF1 blocks (i, j, f, o) -> (i, f, j, o): Keras, PyTorch
 FORGET_BLOCK = 1  # f's block in the target order (i, f, c/g, o)
+TF1_FORGET_BLOCK = 2  # f's block in TF1's order (i, j, f, o)
 
 
 def uses_forget_bias(rnn: Tf1Rnn) -> bool:
@@ -125,24 +127,43 @@ def _block(array: np.ndarray, k: int, n: int) -> np.ndarray:
 # ---- PyTorch ------------------------------------------------------------------------------
 
 def torch_state_dict(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
-    """The state_dict of ``PortedRnn`` (nn.LSTM or nn.RNN as ``rnn``, nn.Linear as ``head``).
+    """The state_dict of ``torch_standalone.TF1Rnn``: one module per layer, ``head`` last.
 
-    Assumes the refusals passed: one kind (lstm or rnn) and one hidden size in every layer.
+    ``lstm``/``rnn`` layers are ``nn.LSTM``/``nn.RNN`` of one layer (weights transposed: it
+    computes W @ x); ``gru`` and ``peephole`` keep TF1's own arrays and layout.
     """
     state = {}
     for k, layer in enumerate(rnn.layers):
-        if layer.kind == "lstm":
-            gates = lstm_gates_for_target(layer)  # i, f, g, o; x @ W
-            weight_ih, weight_hh, bias = gates["kernel"].T, gates["recurrent_kernel"].T, \
-                gates["bias"]  # [4H, I], [4H, H], [4H]
-        else:  # "rnn": nn.RNN(nonlinearity="tanh")
-            kernel_x, kernel_h = split_kernel(layer.arrays["kernel"], layer.input_size)
-            weight_ih, weight_hh, bias = kernel_x.T, kernel_h.T, layer.arrays["bias"]
-        state[f"rnn.weight_ih_l{k}"] = weight_ih
-        state[f"rnn.weight_hh_l{k}"] = weight_hh
-        state[f"rnn.bias_ih_l{k}"] = bias
-        state[f"rnn.bias_hh_l{k}"] = np.zeros_like(bias)  # PyTorch adds both: one is enough
+        for name, value in _torch_layer_weights(layer).items():
+            state[f"layers.{k}.{name}"] = value
     if rnn.dense:
         state["head.weight"] = rnn.dense.kernel.T  # nn.Linear computes x @ weight.T: [n, H]
         state["head.bias"] = rnn.dense.bias
     return {key: np.ascontiguousarray(value, dtype=np.float32) for key, value in state.items()}
+
+
+def _torch_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
+    a = layer.arrays
+    match layer.kind:
+        case "lstm":  # nn.LSTM: i, f, g, o
+            gates = lstm_gates_for_target(layer)
+            weight_ih, weight_hh, bias = gates["kernel"].T, gates["recurrent_kernel"].T, \
+                gates["bias"]  # [4H, I], [4H, H], [4H]
+        case "rnn":  # nn.RNN(nonlinearity="tanh")
+            kernel_x, kernel_h = split_kernel(a["kernel"], layer.input_size)
+            weight_ih, weight_hh, bias = kernel_x.T, kernel_h.T, a["bias"]
+        case "gru":  # TF1GRU: TF1's arrays as saved
+            return {"gates_kernel": a["gates/kernel"], "gates_bias": a["gates/bias"],
+                    "candidate_kernel": a["candidate/kernel"],
+                    "candidate_bias": a["candidate/bias"]}
+        case "peephole":  # TF1PeepholeLSTM: TF1's i, j, f, o, forget_bias folded into f
+            bias = a["bias"].copy()
+            h = layer.units
+            bias[TF1_FORGET_BLOCK * h:(TF1_FORGET_BLOCK + 1) * h] += np.float32(layer.forget_bias)
+            return {"kernel": a["kernel"], "bias": bias, "w_i_diag": a["w_i_diag"],
+                    "w_f_diag": a["w_f_diag"], "w_o_diag": a["w_o_diag"]}
+        case _:
+            raise ValueError(f"unknown layer kind {layer.kind!r}")
+    # PyTorch adds two biases (bias_ih + bias_hh): the TF1 bias and zeros
+    return {"layer.weight_ih_l0": weight_ih, "layer.weight_hh_l0": weight_hh,
+            "layer.bias_ih_l0": bias, "layer.bias_hh_l0": np.zeros_like(bias)}

@@ -1,0 +1,154 @@
+"""A TF1 RNN checkpoint in plain PyTorch, written by ``tf1-lstm port --to torch``.
+
+This file is copied beside the weights (``port.pt`` -> ``port.py``) and needs only Python and
+PyTorch, not tf1-lstm or TensorFlow::
+
+    from port import load
+    model = load()                    # the .pt beside this file (or load("other.pt"))
+    logits = model(x)                 # x [B, T, I] float32, batch first -> [B, classes]
+    outputs, states = model.run(x)    # top layer's outputs [B, T, H]; per layer (h, c) or (h,)
+
+One module per TF1 cell, in ``model.layers``; where PyTorch has the same equations its own
+layer is used, elsewhere the TF1 equations are written out (t = each step, [a, b] = concat):
+
+``lstm``  BasicLSTMCell / LSTMCell: ``nn.LSTM(I, H)``, TF1's gate blocks i, j, f, o reordered
+    to PyTorch's i, f, g, o, and TF1's ``forget_bias`` (a constructor argument, never saved)
+    added to the f block of ``bias_ih``.
+``rnn``  BasicRNNCell: ``nn.RNN(I, H, nonlinearity="tanh")``.
+``gru``  GRUCell, ``TF1GRU``: PyTorch's ``nn.GRU`` applies the reset gate after its matmul,
+    ``r * (W_hn h + b_hn)``; TF1 before it, so no ``nn.GRU`` weights compute TF1's GRU::
+
+        r, u = split(sigmoid([x_t, h] @ gates_kernel + gates_bias))      # [B, H] each
+        c    = tanh([x_t, r * h] @ candidate_kernel + candidate_bias)
+        h    = u * h + (1 - u) * c
+
+``peephole``  LSTMCell(use_peepholes=True), ``TF1PeepholeLSTM`` (``nn.LSTM`` has no
+    peepholes); TF1's order and layout, ``forget_bias`` already in ``bias``'s f block::
+
+        i, j, f, o = split([x_t, h] @ kernel + bias)                     # [B, H] each
+        c = sigmoid(f + w_f_diag * c) * c + sigmoid(i + w_i_diag * c) * tanh(j)
+        h = sigmoid(o + w_o_diag * c) * tanh(c)       # c: the new memory here
+
+The head, if the TF1 graph had one, is ``nn.Linear(H, classes)`` on the top layer's final h.
+The ``.pt`` file holds ``{"format", "architecture", "state_dict"}`` and loads with
+``torch.load(path, weights_only=True)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import nn
+
+FORMAT = "tf1-lstm port, torch, 2"
+
+
+class TF1GRU(nn.Module):
+    """TF1's GRUCell over a sequence, with TF1's variables as they were saved."""
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        rows = input_size + hidden_size
+        self.gates_kernel = nn.Parameter(torch.zeros(rows, 2 * hidden_size))  # [I + H, 2H]
+        self.gates_bias = nn.Parameter(torch.zeros(2 * hidden_size))
+        self.candidate_kernel = nn.Parameter(torch.zeros(rows, hidden_size))  # [I + H, H]
+        self.candidate_bias = nn.Parameter(torch.zeros(hidden_size))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor]]:
+        h = x.new_zeros(x.shape[0], self.candidate_bias.shape[0])  # [B, H]
+        outputs = []
+        for x_t in x.unbind(1):  # [B, I]
+            gates = torch.sigmoid(torch.cat([x_t, h], 1) @ self.gates_kernel + self.gates_bias)
+            r, u = gates.chunk(2, dim=1)
+            c = torch.tanh(torch.cat([x_t, r * h], 1) @ self.candidate_kernel
+                           + self.candidate_bias)
+            h = u * h + (1 - u) * c
+            outputs.append(h)
+        return torch.stack(outputs, 1), (h,)
+
+
+class TF1PeepholeLSTM(nn.Module):
+    """TF1's LSTMCell(use_peepholes=True) over a sequence, with TF1's variables."""
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        self.kernel = nn.Parameter(torch.zeros(input_size + hidden_size, 4 * hidden_size))
+        self.bias = nn.Parameter(torch.zeros(4 * hidden_size))  # forget_bias in the f block
+        self.w_i_diag = nn.Parameter(torch.zeros(hidden_size))
+        self.w_f_diag = nn.Parameter(torch.zeros(hidden_size))
+        self.w_o_diag = nn.Parameter(torch.zeros(hidden_size))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        h = x.new_zeros(x.shape[0], self.bias.shape[0] // 4)  # [B, H]
+        c = torch.zeros_like(h)
+        outputs = []
+        for x_t in x.unbind(1):
+            i, j, f, o = (torch.cat([x_t, h], 1) @ self.kernel + self.bias).chunk(4, dim=1)
+            c = torch.sigmoid(f + self.w_f_diag * c) * c + \
+                torch.sigmoid(i + self.w_i_diag * c) * torch.tanh(j)
+            h = torch.sigmoid(o + self.w_o_diag * c) * torch.tanh(c)
+            outputs.append(h)
+        return torch.stack(outputs, 1), (h, c)
+
+
+class _Single(nn.Module):
+    """``nn.LSTM`` / ``nn.RNN`` of one layer, answering as the TF1 layers above do."""
+
+    def __init__(self, layer: nn.Module) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        outputs, state = self.layer(x)  # state: (h_n, c_n) or h_n, each [1, B, H]
+        if isinstance(state, tuple):
+            return outputs, (state[0][0], state[1][0])
+        return outputs, (state[0],)
+
+
+def _layer(kind: str, input_size: int, units: int) -> nn.Module:
+    if kind == "lstm":
+        return _Single(nn.LSTM(input_size, units, batch_first=True))
+    if kind == "rnn":
+        return _Single(nn.RNN(input_size, units, nonlinearity="tanh", batch_first=True))
+    if kind == "gru":
+        return TF1GRU(input_size, units)
+    if kind == "peephole":
+        return TF1PeepholeLSTM(input_size, units)
+    raise ValueError(f"no PyTorch layer for a TF1 cell of kind {kind!r}")
+
+
+class TF1Rnn(nn.Module):
+    """The TF1 stack (one module per cell, bottom first) and its optional dense head."""
+
+    def __init__(self, architecture: dict) -> None:
+        super().__init__()
+        self.architecture = architecture
+        self.layers = nn.ModuleList(_layer(layer["kind"], layer["input_size"], layer["units"])
+                                    for layer in architecture["layers"])
+        classes, top = architecture["classes"], architecture["layers"][-1]["units"]
+        self.head = nn.Linear(top, classes) if classes else None
+
+    def run(self, x: torch.Tensor) -> tuple[torch.Tensor, list[tuple[torch.Tensor, ...]]]:
+        """The top layer's outputs [B, T, H] and each layer's final state: (h, c) or (h,)."""
+        states = []
+        for layer in self.layers:
+            x, state = layer(x)
+            states.append(state)
+        return x, states
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outputs, states = self.run(x)
+        return self.head(states[-1][0]) if self.head is not None else outputs
+
+
+def load(path: str | Path | None = None) -> TF1Rnn:
+    """The model saved at ``path`` (default: the ``.pt`` beside this file), in eval mode."""
+    path = Path(path) if path is not None else Path(__file__).with_suffix(".pt")
+    saved = torch.load(path, weights_only=True)
+    if not isinstance(saved, dict) or saved.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a model written by tf1-lstm port --to torch "
+                         f"(format {FORMAT!r})")
+    model = TF1Rnn(saved["architecture"])
+    model.load_state_dict(saved["state_dict"])
+    return model.eval()
