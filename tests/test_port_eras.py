@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checkpoint_eras_support import tf012_shards
 
 from tf1_lstm.port.eras import (
     TF012,
@@ -88,11 +89,6 @@ def test_a_checkpoint_with_both_old_eras_is_of_the_oldest():
     assert era_of(renamed) == TF012
 
 
-def tf012_shards(array: np.ndarray, shards: int) -> list[np.ndarray]:
-    """TF 0.12's _get_sharded_variable: floor(rows / n) rows each, the first rows % n one more."""
-    unit, extra = divmod(array.shape[0], shards)
-    sizes = [unit + (k < extra) for k in range(shards)]
-    return np.split(array, np.cumsum(sizes)[:-1])
 
 
 def test_lstm_cells_row_shards_are_joined_in_order_into_one_kernel():

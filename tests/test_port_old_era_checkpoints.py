@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from checkpoint_eras_support import tf012_shards
 from conftest import run_python
 
 from tf1_lstm.compat import tf
@@ -66,10 +67,6 @@ CASES = {
 }
 
 
-def tf012_shards(array: np.ndarray, shards: int) -> list[np.ndarray]:
-    """TF 0.12's _get_sharded_variable: floor(rows / n) rows each, the first rows % n one more."""
-    unit, extra = divmod(array.shape[0], shards)
-    return np.split(array, np.cumsum([unit + (k < extra) for k in range(shards)])[:-1])
 
 
 def build(case: str):
