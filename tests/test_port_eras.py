@@ -89,8 +89,6 @@ def test_a_checkpoint_with_both_old_eras_is_of_the_oldest():
     assert era_of(renamed) == TF012
 
 
-
-
 def test_lstm_cells_row_shards_are_joined_in_order_into_one_kernel():
     kernel = np.arange(7 * 8, dtype=np.float32).reshape(7, 8)  # [I + H, 4H], 3 shards: 3, 2, 2
     shards = dict(zip(["RNN/LSTMCell/W_0", "RNN/LSTMCell/W_1", "RNN/LSTMCell/W_2"],

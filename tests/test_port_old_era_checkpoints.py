@@ -67,8 +67,6 @@ CASES = {
 }
 
 
-
-
 def build(case: str):
     """The case's model with TF 1.2+ cells: (x, logits) in a new default graph."""
     tf.reset_default_graph()
