@@ -30,7 +30,13 @@ import numpy as np
 from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.eras import era_of, rename_lines, upgrade_checkpoint
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
-from tf1_lstm.port.files import check_output, publish_torch_module, staged_output, torch_module_path
+from tf1_lstm.port.files import (
+    check_companion,
+    check_output,
+    companion_module,
+    publish_companion,
+    staged_output,
+)
 from tf1_lstm.port.inventory import inventory_lines
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.proof import Proof, compare, format_proof
@@ -172,6 +178,8 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
         refuse_unported(unported_on_path(reads, model, found.shapes), found.shapes, reads,
                         resolved.facts.graph)
     refuse_unportable(model, target)
+    kinds = {layer.kind for layer in model.layers}
+    check_companion(out, target, kinds, force)
 
     weights = keras_weights(model) if target == "keras" else torch_state_dict(model)
     shape = run.proof_shape(batch, steps, model.input_size) if run else \
@@ -198,8 +206,11 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
                  "above, so it cannot detect a wrong one.")
         _refuse_failed(proof, original, target_name, out)
     echo(f"wrote {out}")
-    if target == "torch":
-        echo(f"wrote {publish_torch_module(out, force)} (its model in plain PyTorch)")
+    module = publish_companion(out, target, kinds, force)
+    if module is not None:
+        what = "its model in plain PyTorch" if target == "torch" else \
+            "the TF1 peephole cell, for keras.models.load_model"
+        echo(f"wrote {module} ({what})")
     echo(_usage(model, target, out))
     return PortReport(model, proof, out, original)
 
@@ -230,9 +241,11 @@ def _refuse_failed(proof: Proof, original: Proof | None, target_name: str, out: 
 def _usage(model: Tf1Rnn, target: str, out: Path) -> str:
     architecture = model.architecture()
     classes = architecture["classes"]
+    kinds = {layer.kind for layer in model.layers}
+    companion = companion_module(out, target, kinds)
+    returns = "logits" if classes else "the top layer's outputs"
     if target == "torch":
-        module = torch_module_path(out).stem
-        returns = "logits" if classes else "the top layer's outputs"
+        module = companion[0].stem
         return "\n".join([
             f"load it (PyTorch only; {module}.py is beside {out.name}, tf1-lstm not needed):",
             f"  from {module} import load",
@@ -240,13 +253,15 @@ def _usage(model: Tf1Rnn, target: str, out: Path) -> str:
             f"model.run(x) -> outputs, states"])
     if out.name.endswith(".weights.h5"):
         return "\n".join([
-            "load it:", "  from tf1_lstm.port.keras_target import build_keras_model",
+            "load it (tf1-lstm builds the model around these weights; --out NAME.keras "
+            "writes a file Keras 3 loads alone):",
+            "  from tf1_lstm.port.keras_target import build_keras_model",
             f"  model = build_keras_model({architecture})",
             f"  model.load_weights({str(out)!r})"])
-    lines = ["load it:"]
-    if any(layer.kind == "peephole" for layer in model.layers):
-        lines.append("  import tf1_lstm.port.keras_peephole  # registers PeepholeLSTMCell")
-    returns = "logits" if classes else "the top layer's outputs"
+    lines = ["load it (Keras 3 only, tf1-lstm not needed):"]
+    if companion is not None:
+        lines.append(f"  import {companion[0].stem}  # {companion[0].name}, beside "
+                     f"{out.name}: registers TF1's PeepholeLSTMCell")
     lines.append(f"  model = keras.models.load_model({str(out)!r})  "
                  f"# model(x [B, T, {model.input_size}]) -> {returns}")
     return "\n".join(lines)

@@ -1,8 +1,8 @@
 """The port's output files: the suffix its target writes, checked before any work.
 
-``--to torch`` writes two: the weights (``port.pt``) and, beside them, the model's module in
-plain PyTorch (``port.py``, a copy of ``torch_standalone``), so the port loads without
-tf1-lstm.
+Besides the weights, a module file may be written beside them (``companion_module``): the
+model in plain PyTorch (``port.py``), or the Keras cell Keras 3 lacks (``port_peephole.py``),
+so the port loads without tf1-lstm.
 
 Written through ``tf1_lstm.output_files.atomic_output``: a temporary file beside it, published
 only when the whole port succeeded and was proven, never over an existing file without
@@ -40,25 +40,50 @@ def check_output(path: Path, target: str, force: bool) -> None:
                             f"first")
     if path.is_dir():
         raise BadOutputPath(f"--out {path} is a folder; give a file name in it")
-    for written in (path, *([torch_module_path(path)] if target == "torch" else [])):
-        if written.exists() and not force:
-            raise OutputExists(f"{written} already exists; not overwriting it. Pass --force to "
-                               "replace it (atomically), or choose another --out.")
+    if path.exists() and not force:
+        raise OutputExists(f"{path} already exists; not overwriting it. Pass --force to "
+                           "replace it (atomically), or choose another --out.")
 
 
-def torch_module_path(path: Path) -> Path:
-    """The model's PyTorch module file, written beside ``--out``: port.pt -> port.py (a name
-    Python can import: model-v1.pt -> model_v1.py)."""
-    stem = re.sub(r"\W", "_", path.stem)
-    return path.with_name(f"{'_' + stem if stem[:1].isdigit() else stem}.py")
+def _module_name(text: str) -> str:
+    """A name Python can import: model-v1 -> model_v1, 2018 -> _2018."""
+    name = re.sub(r"\W", "_", text)
+    return f"_{name}" if name[:1].isdigit() else name
 
 
-def publish_torch_module(path: Path, force: bool) -> Path:
-    """Copy ``torch_standalone`` (plain PyTorch, no tf1-lstm) beside the published ``path``."""
-    module = torch_module_path(path)
-    source = Path(__file__).with_name("torch_standalone.py").read_text()
+def companion_module(path: Path, target: str, kinds: set[str]) -> tuple[Path, str] | None:
+    """The module file the port writes beside ``path``, and the file it copies, if any:
+
+    - ``--to torch``: always ``port.py``, the model (``torch_standalone``);
+    - ``--to keras`` with a peephole layer, as a whole model (``.keras``):
+      ``port_peephole.py`` (``keras_peephole``), imported before ``load_model`` registers the
+      cell Keras 3 lacks. Built-in layers need none; a ``.weights.h5`` file needs the model
+      built in code anyway.
+    """
+    if target == "torch":
+        return path.with_name(f"{_module_name(path.stem)}.py"), "torch_standalone.py"
+    if "peephole" in kinds and output_suffix(path) == ".keras":
+        return path.with_name(f"{_module_name(path.stem)}_peephole.py"), "keras_peephole.py"
+    return None
+
+
+def check_companion(path: Path, target: str, kinds: set[str], force: bool) -> None:
+    """Before the slow work: the companion module must not replace a file without --force."""
+    companion = companion_module(path, target, kinds)
+    if companion and companion[0].exists() and not force:
+        raise OutputExists(f"{companion[0]} already exists (the port writes the model's module "
+                           f"there, beside {path.name}); not overwriting it. Pass --force, or "
+                           "choose another --out.")
+
+
+def publish_companion(path: Path, target: str, kinds: set[str], force: bool) -> Path | None:
+    """Copy the companion module (plain PyTorch / Keras, no tf1-lstm) beside ``path``."""
+    companion = companion_module(path, target, kinds)
+    if companion is None:
+        return None
+    module, copied = companion
     with atomic_output(module, overwrite=force) as temporary:
-        temporary.write_text(source)
+        temporary.write_text(Path(__file__).with_name(copied).read_text())
     return module
 
 

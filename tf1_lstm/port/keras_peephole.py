@@ -19,7 +19,9 @@ as ``tf.nn.rnn_cell.LSTMCell`` computes them)::
     h_t = o * tanh(c_t)
 
 The state is ``[h, c]`` (Keras' order; TF1's LSTMStateTuple is (c, h)). The ``.keras`` file of
-a model using it loads after ``import tf1_lstm.port.keras_peephole`` (which registers it).
+a model using it loads after ``import tf1_lstm.port.keras_peephole`` (which registers it), or
+after importing the copy ``tf1-lstm port`` writes beside the file (``NAME_peephole.py``): this
+module imports only Keras, so the copy works where tf1-lstm is not installed.
 """
 
 from __future__ import annotations
