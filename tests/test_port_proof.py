@@ -21,6 +21,7 @@ import pytest
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.port.checkpoint import open_checkpoint
+from tf1_lstm.port.errors import ProjectionUnsupported
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.proof import TOLERANCE, compare
 from tf1_lstm.port.refusals import refuse_unportable
@@ -67,8 +68,14 @@ CASES = {
     "uneven_lstm_5_3": Case(lambda fb: [rnn.BasicLSTMCell(5), rnn.BasicLSTMCell(3)]),
     "mixed_lstm_gru": Case(lambda fb: [rnn.BasicLSTMCell(5), rnn.GRUCell(4)]),
     "mixed_lstm_rnn": Case(lambda fb: [rnn.BasicLSTMCell(5), rnn.BasicRNNCell(5)]),
+    # LSTMCell(num_proj=P): h = (o * tanh(c)) @ projection/kernel; nn.LSTM(proj_size=P)
+    "lstmcell_proj_2_fb05": Case(lambda fb: [rnn.LSTMCell(6, num_proj=3, forget_bias=fb),
+                                             rnn.LSTMCell(5, num_proj=4, forget_bias=fb)], 0.5),
+    "peephole_proj_1": Case(lambda fb: [rnn.LSTMCell(6, use_peepholes=True, num_proj=2)]),
 }
-KERAS_CASES = TORCH_CASES = list(CASES)  # both targets hold every case exactly
+PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # Keras 3's LSTM has no projection
+KERAS_CASES = [name for name in CASES if name not in PROJECTED]
+TORCH_CASES = list(CASES)  # PyTorch holds every case exactly
 
 
 def build_and_save(case: Case, folder: Path, seed: int) -> tuple[str, np.ndarray, dict]:
@@ -195,7 +202,7 @@ def test_a_wrong_forget_bias_gives_a_port_that_runs_and_computes_something_else(
 
 
 @pytest.mark.parametrize("name", ["basic_3_fb1", "peephole_2_fb0", "gru_2", "basic_1_static_fb0",
-                                  "basic_rnn_1_no_head"])
+                                  "basic_rnn_1_no_head", *PROJECTED])
 def test_rebuilt_tf1_source_equals_the_original_graph(name, saved):
     prefix, x, original = saved[name]
     found = open_checkpoint(prefix)
@@ -210,6 +217,15 @@ def test_final_states_are_layer_by_layer_c_and_h(saved):
     assert sorted(original) == sorted(["outputs", "logits", *(f"state_{k}_{p}" for k in range(3)
                                                               for p in "ch")])
     np.testing.assert_array_equal(original["state_2_h"], original["outputs"][:, -1])
+
+
+@pytest.mark.parametrize("name", PROJECTED)
+def test_a_projection_is_refused_for_keras_with_torch_as_the_exact_alternative(name, saved):
+    found = open_checkpoint(saved[name][0])
+    model = find_rnn(found.shapes, found.read)
+    with pytest.raises(ProjectionUnsupported, match=r"Exact alternative: --to torch.*proj_size"):
+        refuse_unportable(model, "keras")
+    refuse_unportable(model, "torch")
 
 
 @pytest.mark.parametrize("name", ["gru_2", "peephole_2_fb1", "uneven_lstm_5_3",

@@ -148,7 +148,10 @@ def _torch_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
         case "lstm":  # nn.LSTM: i, f, g, o
             gates = lstm_gates_for_target(layer)
             weight_ih, weight_hh, bias = gates["kernel"].T, gates["recurrent_kernel"].T, \
-                gates["bias"]  # [4H, I], [4H, H], [4H]
+                gates["bias"]  # [4H, I], [4H, H or P], [4H]
+            if layer.projection:  # nn.LSTM(proj_size=P): h = weight_hr @ (o * tanh(c))
+                return {**_torch_lstm(weight_ih, weight_hh, bias),
+                        "layer.weight_hr_l0": a["projection/kernel"].T}  # [P, H]
         case "rnn":  # nn.RNN(nonlinearity="tanh")
             kernel_x, kernel_h = split_kernel(a["kernel"], layer.input_size)
             weight_ih, weight_hh, bias = kernel_x.T, kernel_h.T, a["bias"]
@@ -160,10 +163,17 @@ def _torch_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
             bias = a["bias"].copy()
             h = layer.units
             bias[TF1_FORGET_BLOCK * h:(TF1_FORGET_BLOCK + 1) * h] += np.float32(layer.forget_bias)
+            projection = {"projection_kernel": a["projection/kernel"]} if layer.projection \
+                else {}  # [H, P]
             return {"kernel": a["kernel"], "bias": bias, "w_i_diag": a["w_i_diag"],
-                    "w_f_diag": a["w_f_diag"], "w_o_diag": a["w_o_diag"]}
+                    "w_f_diag": a["w_f_diag"], "w_o_diag": a["w_o_diag"], **projection}
         case _:
             raise ValueError(f"unknown layer kind {layer.kind!r}")
-    # PyTorch adds two biases (bias_ih + bias_hh): the TF1 bias and zeros
+    return _torch_lstm(weight_ih, weight_hh, bias)
+
+
+def _torch_lstm(weight_ih: np.ndarray, weight_hh: np.ndarray,
+                bias: np.ndarray) -> dict[str, np.ndarray]:
+    """One nn.LSTM / nn.RNN layer; PyTorch adds two biases: the TF1 bias and zeros."""
     return {"layer.weight_ih_l0": weight_ih, "layer.weight_hh_l0": weight_hh,
             "layer.bias_ih_l0": bias, "layer.bias_hh_l0": np.zeros_like(bias)}

@@ -16,14 +16,14 @@ TARGETS = ("keras", "torch")
 def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
     """Raise the refusal for the first layer ``target`` cannot hold exactly; else return."""
     for layer in rnn.layers:
-        if layer.projection:
+        if layer.projection and target == "keras":
             raise ProjectionUnsupported(
                 f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): its output is "
                 f"projected, h = (o * tanh(c)) @ projection/kernel [{layer.units}, "
                 f"{layer.projection}]. Keras 3's LSTM has no projection and this converter "
-                f"does not write one. Nearest exact alternative: PyTorch's "
+                f"does not write one. Exact alternative: --to torch, whose "
                 f"nn.LSTM(proj_size={layer.projection}) has the same equations (weight_hr = "
-                f"projection/kernel transposed), but you would have to map it by hand.")
-    # --to torch holds every other cell exactly: nn.LSTM / nn.RNN where PyTorch has TF1's
+                f"projection/kernel transposed).")
+    # --to torch holds every cell exactly: nn.LSTM / nn.RNN where PyTorch has TF1's
     # equations, TF1's own GRU and peephole LSTM modules elsewhere (port.torch_standalone),
     # one module per layer, so a stack may mix kinds and sizes.

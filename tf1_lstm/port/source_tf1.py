@@ -50,10 +50,11 @@ def _tf1_cell(layer: Tf1Layer) -> rnn.RNNCell:
     """The TF1 class that made this layer's variables (LSTMBlockFusedCell: LSTMCell, same math).
 
     An lstm layer without peepholes that an LSTMCell (or LSTMBlockFusedCell) wrote is rebuilt
-    as an LSTMCell, not as the lstm kind's BasicLSTMCell.
+    as an LSTMCell, not as the lstm kind's BasicLSTMCell; so is one with ``num_proj``.
     """
-    if layer.kind == "lstm" and layer.cell_class != "BasicLSTMCell":
-        return rnn.LSTMCell(layer.units, use_peepholes=False, forget_bias=layer.forget_bias)
+    if layer.projection or (layer.kind == "lstm" and layer.cell_class != "BasicLSTMCell"):
+        return rnn.LSTMCell(layer.units, use_peepholes=layer.kind == "peephole",
+                            num_proj=layer.projection, forget_bias=layer.forget_bias)
     return make_cell(layer.kind, layer.units, layer.forget_bias)
 
 

@@ -103,7 +103,8 @@ class Tf1Rnn:
     def architecture(self) -> dict:
         """The shape of the model as plain JSON data: what the target world rebuilds."""
         return {"layers": [{"kind": layer.kind, "input_size": layer.input_size,
-                            "units": layer.units} for layer in self.layers],
+                            "units": layer.units, "projection": layer.projection}
+                           for layer in self.layers],
                 "classes": self.dense.classes if self.dense else None}
 
     def describe(self) -> list[str]:

@@ -13,7 +13,8 @@ layer is used, elsewhere the TF1 equations are written out (t = each step, [a, b
 
 ``lstm``  BasicLSTMCell / LSTMCell: ``nn.LSTM(I, H)``, TF1's gate blocks i, j, f, o reordered
     to PyTorch's i, f, g, o, and TF1's ``forget_bias`` (a constructor argument, never saved)
-    added to the f block of ``bias_ih``.
+    added to the f block of ``bias_ih``. ``LSTMCell(num_proj=P)``: ``nn.LSTM(I, H,
+    proj_size=P)``, the same equations: h = (o * tanh(c)) @ projection/kernel, [B, P].
 ``rnn``  BasicRNNCell: ``nn.RNN(I, H, nonlinearity="tanh")``.
 ``gru``  GRUCell, ``TF1GRU``: PyTorch's ``nn.GRU`` applies the reset gate after its matmul,
     ``r * (W_hn h + b_hn)``; TF1 before it, so no ``nn.GRU`` weights compute TF1's GRU::
@@ -28,6 +29,7 @@ layer is used, elsewhere the TF1 equations are written out (t = each step, [a, b
         i, j, f, o = split([x_t, h] @ kernel + bias)                     # [B, H] each
         c = sigmoid(f + w_f_diag * c) * c + sigmoid(i + w_i_diag * c) * tanh(j)
         h = sigmoid(o + w_o_diag * c) * tanh(c)       # c: the new memory here
+        h = h @ projection_kernel                      # num_proj=P only: [B, P]
 
 The head, if the TF1 graph had one, is ``nn.Linear(H, classes)`` on the top layer's final h.
 The ``.pt`` file holds ``{"format", "architecture", "state_dict"}`` and loads with
@@ -71,23 +73,29 @@ class TF1GRU(nn.Module):
 class TF1PeepholeLSTM(nn.Module):
     """TF1's LSTMCell(use_peepholes=True) over a sequence, with TF1's variables."""
 
-    def __init__(self, input_size: int, hidden_size: int) -> None:
+    def __init__(self, input_size: int, hidden_size: int, projection: int | None = None) -> None:
         super().__init__()
-        self.kernel = nn.Parameter(torch.zeros(input_size + hidden_size, 4 * hidden_size))
+        rows = input_size + (projection or hidden_size)  # [x_t, h]: h has P columns if projected
+        self.kernel = nn.Parameter(torch.zeros(rows, 4 * hidden_size))
         self.bias = nn.Parameter(torch.zeros(4 * hidden_size))  # forget_bias in the f block
         self.w_i_diag = nn.Parameter(torch.zeros(hidden_size))
         self.w_f_diag = nn.Parameter(torch.zeros(hidden_size))
         self.w_o_diag = nn.Parameter(torch.zeros(hidden_size))
+        self.projection_kernel = (nn.Parameter(torch.zeros(hidden_size, projection))
+                                  if projection else None)  # [H, P]
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        h = x.new_zeros(x.shape[0], self.bias.shape[0] // 4)  # [B, H]
-        c = torch.zeros_like(h)
+        units = self.bias.shape[0] // 4
+        h = x.new_zeros(x.shape[0], self.kernel.shape[0] - x.shape[2])  # [B, H or P]
+        c = x.new_zeros(x.shape[0], units)  # [B, H]
         outputs = []
         for x_t in x.unbind(1):
             i, j, f, o = (torch.cat([x_t, h], 1) @ self.kernel + self.bias).chunk(4, dim=1)
             c = torch.sigmoid(f + self.w_f_diag * c) * c + \
                 torch.sigmoid(i + self.w_i_diag * c) * torch.tanh(j)
             h = torch.sigmoid(o + self.w_o_diag * c) * torch.tanh(c)
+            if self.projection_kernel is not None:
+                h = h @ self.projection_kernel
             outputs.append(h)
         return torch.stack(outputs, 1), (h, c)
 
@@ -106,15 +114,15 @@ class _Single(nn.Module):
         return outputs, (state[0],)
 
 
-def _layer(kind: str, input_size: int, units: int) -> nn.Module:
+def _layer(kind: str, input_size: int, units: int, projection: int | None) -> nn.Module:
     if kind == "lstm":
-        return _Single(nn.LSTM(input_size, units, batch_first=True))
+        return _Single(nn.LSTM(input_size, units, batch_first=True, proj_size=projection or 0))
     if kind == "rnn":
         return _Single(nn.RNN(input_size, units, nonlinearity="tanh", batch_first=True))
     if kind == "gru":
         return TF1GRU(input_size, units)
     if kind == "peephole":
-        return TF1PeepholeLSTM(input_size, units)
+        return TF1PeepholeLSTM(input_size, units, projection)
     raise ValueError(f"no PyTorch layer for a TF1 cell of kind {kind!r}")
 
 
@@ -124,9 +132,11 @@ class TF1Rnn(nn.Module):
     def __init__(self, architecture: dict) -> None:
         super().__init__()
         self.architecture = architecture
-        self.layers = nn.ModuleList(_layer(layer["kind"], layer["input_size"], layer["units"])
+        self.layers = nn.ModuleList(_layer(layer["kind"], layer["input_size"], layer["units"],
+                                           layer.get("projection"))
                                     for layer in architecture["layers"])
-        classes, top = architecture["classes"], architecture["layers"][-1]["units"]
+        top = architecture["layers"][-1]
+        classes, top = architecture["classes"], top.get("projection") or top["units"]
         self.head = nn.Linear(top, classes) if classes else None
 
     def run(self, x: torch.Tensor) -> tuple[torch.Tensor, list[tuple[torch.Tensor, ...]]]:
