@@ -72,6 +72,13 @@ CASES = {
     "lstmcell_proj_2_fb05": Case(lambda fb: [rnn.LSTMCell(6, num_proj=3, forget_bias=fb),
                                              rnn.LSTMCell(5, num_proj=4, forget_bias=fb)], 0.5),
     "peephole_proj_1": Case(lambda fb: [rnn.LSTMCell(6, use_peepholes=True, num_proj=2)]),
+    # the block cells (tf.contrib.rnn's fused kernels) save LSTMCell's and GRUCell's layout
+    "lstm_block_2_fb05": Case(lambda fb: [rnn.LSTMBlockCell(5, forget_bias=fb),
+                                          rnn.LSTMBlockCell(4, forget_bias=fb)], 0.5),
+    "lstm_block_peephole_fb1": Case(lambda fb: [rnn.LSTMBlockCell(
+        5, forget_bias=fb, use_peephole=True)], 1.0),
+    "gru_block": Case(lambda fb: [rnn.GRUBlockCell(5)]),
+    "gru_block_v2": Case(lambda fb: [rnn.GRUBlockCellV2(5)]),
 }
 PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # Keras 3's LSTM has no projection
 KERAS_CASES = [name for name in CASES if name not in PROJECTED]
