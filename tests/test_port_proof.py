@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.errors import ProjectionUnsupported
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
+from tf1_lstm.port.onnx_layout import OPSET, onnx_weights
 from tf1_lstm.port.proof import TOLERANCE, compare
 from tf1_lstm.port.refusals import refuse_unportable
 from tf1_lstm.port.source_tf1 import run_source
@@ -81,7 +83,7 @@ CASES = {
     "gru_block_v2": Case(lambda fb: [rnn.GRUBlockCellV2(5)]),
 }
 PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # Keras 3's LSTM has no projection
-KERAS_CASES = [name for name in CASES if name not in PROJECTED]
+KERAS_CASES = ONNX_CASES = [name for name in CASES if name not in PROJECTED]  # no projection
 TORCH_CASES = list(CASES)  # PyTorch holds every case exactly
 
 
@@ -147,7 +149,8 @@ def port_jobs(saved: dict, target: str, names: list[str], folder: Path,
         found = open_checkpoint(prefix)
         fb = (forget_bias or {}).get(name, CASES[name.split(":")[0]].forget_bias)
         model = find_rnn(found.shapes, found.read).with_forget_bias(fb)
-        weights = keras_weights(model) if target == "keras" else torch_state_dict(model)
+        weights = {"keras": keras_weights, "torch": torch_state_dict,
+                   "onnx": onnx_weights}[target](model)
         path = folder / f"{name.replace(':', '_')}{(suffix or {}).get(name, '')}"
         jobs.append(TargetJob(model.architecture(), weights, x, path))
     return jobs
@@ -167,6 +170,8 @@ def ported(saved, tmp_path_factory) -> dict:
     if TORCH_INSTALLED:
         worlds["torch"] = (TORCH_CASES, TargetWorld("torch", port_jobs(
             saved, "torch", TORCH_CASES, folder, suffix=dict.fromkeys(TORCH_CASES, ".pt"))))
+    worlds["onnx"] = (ONNX_CASES, TargetWorld("onnx", port_jobs(
+        saved, "onnx", ONNX_CASES, folder, suffix=dict.fromkeys(ONNX_CASES, ".onnx"))))
     result = {}
     try:
         for target, (names, world) in worlds.items():
@@ -196,6 +201,19 @@ def test_keras_port_computes_what_the_tf1_checkpoint_computes(name, saved, porte
 @pytest.mark.parametrize("name", TORCH_CASES)
 def test_torch_port_computes_what_the_tf1_checkpoint_computes(name, saved, ported):
     assert_equal_outputs(saved[name][2], ported["torch", name])
+
+
+@pytest.mark.parametrize("name", ONNX_CASES)
+def test_onnx_port_computes_what_the_tf1_checkpoint_computes(name, saved, ported):
+    assert_equal_outputs(saved[name][2], ported["onnx", name])
+
+
+def test_the_onnx_model_takes_any_batch_and_any_number_of_steps(ported, tmp_path_factory):
+    model = onnx.load(str(next(tmp_path_factory.getbasetemp().glob("ports*/basic_3_fb1.onnx"))))
+    (x,) = model.graph.input
+    assert [d.dim_param or d.dim_value for d in x.type.tensor_type.shape.dim] == [
+        "batch", "time", N_INPUTS]
+    assert model.opset_import[0].version == OPSET
 
 
 def test_keras_weights_only_file_computes_the_same(saved, ported):

@@ -186,12 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_command_module(
         commands, "port", port_command,
-        help="convert a TF1 LSTM/GRU checkpoint to Keras 3 or PyTorch, proven equal",
+        help="convert a TF1 LSTM/GRU checkpoint to Keras 3, PyTorch or ONNX, proven equal",
         description="Read a TF1 checkpoint (BasicLSTMCell / LSTMCell / GRUCell / BasicRNNCell, one "
                     "or a MultiRNNCell stack, plus a dense head) and the .meta graph beside it "
                     "(forget_bias, weight-shared layers, what the logits read), write a Keras 3 "
-                    "model, or PyTorch weights with the model's plain-PyTorch module beside "
-                    "them, and prove it on the same random input: "
+                    "model, PyTorch weights with the model's plain-PyTorch module beside "
+                    "them, or an ONNX model, and prove it on the same random input: "
                     "against the checkpoint's own graph restored, and against the TF1 cells "
                     "rebuilt, printing max |diff| of logits, outputs and final states. What the "
                     "target cannot hold exactly is refused with the reason and the exact "

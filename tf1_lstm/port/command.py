@@ -1,4 +1,4 @@
-"""``tf1-lstm port CHECKPOINT --to keras|torch --out PATH``: the options and the pipeline.
+"""``tf1-lstm port CHECKPOINT --to keras|torch|onnx --out PATH``: the options and the pipeline.
 
     checkpoint ──read──> NumPy ──find cells by name/shape──> Tf1Rnn
         ──facts from PREFIX.meta (forget_bias, layers, what the logits read), else assumed──>
@@ -39,6 +39,7 @@ from tf1_lstm.port.files import (
 )
 from tf1_lstm.port.inventory import inventory_lines
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
+from tf1_lstm.port.onnx_layout import onnx_weights
 from tf1_lstm.port.proof import Proof, compare, format_proof
 from tf1_lstm.port.refusals import TARGETS, refuse_unportable
 from tf1_lstm.port.tf1_rnn import Tf1Rnn, find_rnn
@@ -80,7 +81,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(e.g. runs/model.ckpt), one of its files, or its folder")
     parser.add_argument("--to", choices=TARGETS, required=True,
                         help="keras: a Keras 3 model; torch: PyTorch weights (.pt) and, "
-                             "beside them, the model as a plain-PyTorch module file (.py)")
+                             "beside them, the model as a plain-PyTorch module file (.py); "
+                             "onnx: an ONNX model (opset 21), proven with ONNX Runtime")
     parser.add_argument("--out", type=Path, required=True,
                         help="the file to write: .keras (whole model) or .weights.h5 for keras, "
                              ".pt or .pth for torch")
@@ -181,11 +183,12 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     kinds = {layer.kind for layer in model.layers}
     check_companion(out, target, kinds, force)
 
-    weights = keras_weights(model) if target == "keras" else torch_state_dict(model)
+    weights = {"keras": keras_weights, "torch": torch_state_dict, "onnx": onnx_weights}[target](
+        model)
     shape = run.proof_shape(batch, steps, model.input_size) if run else \
         (batch, steps, model.input_size)
     x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)  # [B, T, I]
-    target_name = {"keras": "Keras 3", "torch": "PyTorch"}[target]
+    target_name = {"keras": "Keras 3", "torch": "PyTorch", "onnx": "ONNX Runtime"}[target]
     with staged_output(out, force) as staged:
         with TargetWorld(target, [TargetJob(model.architecture(), weights, x, staged)]) as world:
             source = run_source(model, x)  # meanwhile, in this (TF1) process
@@ -244,6 +247,14 @@ def _usage(model: Tf1Rnn, target: str, out: Path) -> str:
     kinds = {layer.kind for layer in model.layers}
     companion = companion_module(out, target, kinds)
     returns = "logits" if classes else "the top layer's outputs"
+    if target == "onnx":
+        return "\n".join([
+            "load it (ONNX Runtime, or any ONNX runtime; batch and time are free):",
+            "  import onnxruntime",
+            f"  session = onnxruntime.InferenceSession({str(out)!r})",
+            f"  {'logits' if classes else 'outputs'}, = session.run("
+            f"[{'logits' if classes else 'outputs'!r}], {{'x': x}})  # x [B, T, "
+            f"{model.input_size}] float32; also outputs, state_K_h, state_K_c"])
     if target == "torch":
         module = companion[0].stem
         return "\n".join([

@@ -19,7 +19,8 @@ from pathlib import Path
 from tf1_lstm.output_files import atomic_output
 from tf1_lstm.port.errors import BadOutputPath, OutputExists
 
-TARGET_SUFFIXES = {"keras": (".keras", ".weights.h5"), "torch": (".pt", ".pth")}
+TARGET_SUFFIXES = {"keras": (".keras", ".weights.h5"), "torch": (".pt", ".pth"),
+                   "onnx": (".onnx",)}
 
 
 def output_suffix(path: Path) -> str:
@@ -32,7 +33,8 @@ def check_output(path: Path, target: str, force: bool) -> None:
     suffixes = TARGET_SUFFIXES[target]
     if output_suffix(path) not in suffixes:
         kinds = {"keras": "a whole Keras model (.keras) or its weights only (.weights.h5)",
-                 "torch": "a PyTorch state_dict (.pt or .pth)"}[target]
+                 "torch": "PyTorch weights (.pt or .pth)",
+                 "onnx": "an ONNX model (.onnx)"}[target]
         raise BadOutputPath(f"--to {target} writes {kinds}, so --out must end in "
                             f"{' or '.join(suffixes)}; got {path}")
     if not path.parent.is_dir():

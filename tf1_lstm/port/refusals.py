@@ -10,12 +10,17 @@ from __future__ import annotations
 from tf1_lstm.port.errors import ProjectionUnsupported
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
 
-TARGETS = ("keras", "torch")
+TARGETS = ("keras", "torch", "onnx")
 
 
 def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
     """Raise the refusal for the first layer ``target`` cannot hold exactly; else return."""
     for layer in rnn.layers:
+        if layer.projection and target == "onnx":
+            raise ProjectionUnsupported(
+                f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): h = (o * tanh(c)) @ "
+                f"projection/kernel. ONNX's LSTM operator has no projection. Exact "
+                f"alternative: --to torch (nn.LSTM(proj_size={layer.projection})).")
         if layer.projection and target == "keras":
             raise ProjectionUnsupported(
                 f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): its output is "

@@ -32,7 +32,8 @@ from tf1_lstm.port import errors
 from tf1_lstm.port.errors import TargetWorldFailed
 from tf1_lstm.worlds import WorldProcess
 
-TARGET_TASKS = {"keras": "tf1_lstm.port.keras_target", "torch": "tf1_lstm.port.torch_target"}
+TARGET_TASKS = {"keras": "tf1_lstm.port.keras_target", "torch": "tf1_lstm.port.torch_target",
+                "onnx": "tf1_lstm.port.onnx_target"}
 
 
 @dataclass(frozen=True)
