@@ -8,8 +8,8 @@ TF 1.0's ``core_rnn_cell_impl.py`` (TF 0.12's LSTMCell kernel as two row shards,
 
 - ``tf1-lstm ckpt upgrade`` writes a checkpoint that a plain ``tf.train.Saver`` of the
   TF 1.2+ graph restores, giving the original logits bit for bit;
-- ``tf1-lstm port`` reads the old checkpoint directly, and the written Keras 3 / PyTorch
-  file, loaded in a process where tf1_lstm cannot be imported, gives the original graph's
+- ``tf1-lstm port`` reads the old checkpoint directly, and the written Keras 3 / PyTorch /
+  ONNX file, loaded in a process where tf1_lstm cannot be imported, gives the original graph's
   logits within 1e-5.
 """
 
@@ -26,9 +26,11 @@ from conftest import run_python
 from tf1_lstm.compat import tf
 from tf1_lstm.port import ckpt_command
 from tf1_lstm.port.command import port_checkpoint
+from tf1_lstm.port.errors import BadOutputPath, OutputExists
 from tf1_lstm.port.proof import TOLERANCE
 
 INPUTS, STEPS, CLASSES = 3, 6, 4
+SUFFIX = {"keras": ".keras", "torch": ".pt", "onnx": ".onnx"}
 
 # case -> (cell builder, target, {TF 1.2+ variable name: the old release's name(s)})
 CASES = {
@@ -60,7 +62,7 @@ CASES = {
             "rnn/lstm_cell/w_o_diag": "RNN/LSTMCell/W_O_diag",
             "softmax_w": "softmax_w", "softmax_b": "softmax_b"}),
     "tf10_basic_rnn": (
-        lambda: tf.nn.rnn_cell.BasicRNNCell(4), "torch", {
+        lambda: tf.nn.rnn_cell.BasicRNNCell(4), "onnx", {
             "rnn/basic_rnn_cell/kernel": "rnn/basic_rnn_cell/weights",
             "rnn/basic_rnn_cell/bias": "rnn/basic_rnn_cell/biases",
             "softmax_w": "softmax_w", "softmax_b": "softmax_b"}),
@@ -136,7 +138,7 @@ def ports(old_checkpoints):
     done = {}
     for case, (_, target, _) in CASES.items():
         made = old_checkpoints[case]
-        out = made["old"].with_name(f"{case}.{'keras' if target == 'keras' else 'pt'}")
+        out = made["old"].with_name(f"{case}{SUFFIX[target]}")
         printed = []
         report = port_checkpoint(made["old"], target=target, out=out, steps=STEPS,
                                  echo=printed.append)
@@ -167,10 +169,14 @@ def test_the_ported_files_give_the_old_checkpoints_logits_in_the_tf2_world(old_c
         import importlib, importlib.util, json, sys
         from pathlib import Path
         sys.modules["tf1_lstm"] = None  # the ports load without tf1-lstm
-        import numpy as np, keras, torch
+        import numpy as np, keras, onnxruntime, torch
         x = np.load({str(folder / "x.npy")!r})
         logits = {{}}
         for case, (path, target) in {jobs!r}.items():
+            if target == "onnx":
+                session = onnxruntime.InferenceSession(path)
+                logits[case] = session.run(["logits"], {{"x": x}})[0].tolist()
+                continue
             if target == "keras":  # its peephole cell: the module written beside it
                 sys.path.insert(0, str(Path(path).parent))
                 importlib.import_module(Path(path).stem + "_peephole")
@@ -188,3 +194,30 @@ def test_the_ported_files_give_the_old_checkpoints_logits_in_the_tf2_world(old_c
     logits = json.loads(result.stdout.splitlines()[-1])
     for case, made in old_checkpoints.items():
         assert np.max(np.abs(np.array(logits[case]) - made["logits"])) <= TOLERANCE, case
+
+
+def test_ckpt_ls_names_each_old_variable_with_its_role_and_its_tf12_name(old_checkpoints):
+    from tf1_lstm.port.checkpoint import open_checkpoint
+
+    lines = ckpt_command.listing(open_checkpoint(old_checkpoints["tf012_basic_lstm_stack"]["old"]))
+    assert lines[0].endswith("6 variables, RNN names of TF 0.12")
+    by_name = {line.split()[0]: line for line in lines[1:]}
+    assert by_name["RNN/MultiRNNCell/Cell1/BasicLSTMCell/Linear/Matrix"].endswith(
+        "layer 1 kernel (TF 1.2+ name: rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel)")
+    assert by_name["softmax_w"].endswith("dense head kernel")
+
+
+def test_ckpt_upgrade_refuses_to_write_over_old_or_an_existing_new(old_checkpoints, tmp_path):
+    old = old_checkpoints["tf10_gru"]["old"]
+    with pytest.raises(BadOutputPath, match="is OLD itself"):
+        ckpt_command.upgrade(str(old), old, force=False)
+    new = tmp_path / "new.ckpt"
+    ckpt_command.upgrade(str(old), new, force=False)
+    before = Path(f"{new}.index").read_bytes()
+    with pytest.raises(OutputExists, match="--force"):
+        ckpt_command.upgrade(str(old), new, force=False)
+    assert Path(f"{new}.index").read_bytes() == before
+    again = ckpt_command.upgrade(str(new), tmp_path / "newer.ckpt", force=False)
+    assert again == [f"{new} already uses TF 1.2+ names: nothing to upgrade, "
+                     f"{tmp_path / 'newer.ckpt'} not written"]
+    assert not Path(f"{tmp_path / 'newer.ckpt'}.index").exists()
