@@ -9,6 +9,7 @@ this is decided before a kernel starts, so these tests start none.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -125,3 +126,18 @@ def test_a_bad_timeout_is_an_argument_error(tmp_path, capsys):
         main(["run", str(source), "--timeout", "0"])
     assert stop.value.code == 2
     assert "must be a positive number of seconds, got 0" in capsys.readouterr().err
+
+
+def test_a_kernel_that_dies_at_start_is_one_error_line_and_no_copy(tmp_path, capsys,
+                                                                   monkeypatch):
+    from tf1_lstm.notebook import kernelspec
+
+    real = kernelspec.kernel_json
+    monkeypatch.setattr(kernelspec, "kernel_json", lambda *args: {
+        **real(*args), "argv": [sys.executable, "-c", "import sys; sys.exit('boom at start')"]})
+    source = notebook(tmp_path / "nb.ipynb")
+    error = run_error(capsys, str(source))
+    assert error.startswith("tf1-lstm: error: the TF1 kernel (")
+    assert error.endswith("did not start: Kernel died before replying to kernel_info; its own "
+                          "error, if it printed one, is above. No cell ran.")
+    assert not default_copy(source).exists()

@@ -18,11 +18,13 @@ and the result says what happened.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.notebook.copies import read_notebook, write_copy
 from tf1_lstm.notebook.kernelspec import KERNEL_NAME, TransientKernelSpecs
 
@@ -109,6 +112,28 @@ def _failure(number: int, cell, error: Exception, timeout: float | None,
     return _failure_from_error(number, cell.source, error)
 
 
+class KernelStartFailed(Tf1LstmError):
+    """The TF1 kernel died or did not answer before the first cell."""
+
+
+@contextlib.contextmanager
+def _kernel_started(client: _EchoingClient) -> Iterator[None]:
+    """The kernel up and answering (its language_info in the notebook), shut down after."""
+    ready = False
+    try:
+        with client.setup_kernel(cleanup_kc=True):  # we made the manager: shut it down too
+            info = client.wait_for_reply(client.kc.kernel_info())
+            client.nb.metadata["language_info"] = info["content"]["language_info"]
+            ready = True
+            yield
+    except (RuntimeError, DeadKernelError, TimeoutError) as error:
+        if ready:  # raised while the cells ran: not a start-up failure
+            raise
+        raise KernelStartFailed(
+            f"the TF1 kernel ({sys.executable} -m tf1_lstm.notebook.kernel) did not start: "
+            f"{error}; its own error, if it printed one, is above. No cell ran.") from None
+
+
 def run_notebook(path: Path, copy: Path, timeout: float | None = None, echo: bool = True,
                  progress=sys.stderr) -> NotebookRun:
     """Run ``path``'s code cells in the TF1 kernel and write the executed copy to ``copy``."""
@@ -127,11 +152,10 @@ def run_notebook(path: Path, copy: Path, timeout: float | None = None, echo: boo
                             interrupt_on_timeout=True,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     client.echo = echo
-    started, run, failure = time.monotonic(), 0, None
+    started, run, failure, kernel_up = time.monotonic(), 0, None, False
     try:
-        with client.setup_kernel(cleanup_kc=True):  # we made the manager: shut it down too
-            info = client.wait_for_reply(client.kc.kernel_info())
-            notebook.metadata["language_info"] = info["content"]["language_info"]
+        with _kernel_started(client):
+            kernel_up = True
             for number, (index, cell) in enumerate(code, start=1):
                 if progress is not None:
                     print(f"[{number}/{len(code)}] {first_line(cell.source)}", file=progress,
@@ -143,8 +167,9 @@ def run_notebook(path: Path, copy: Path, timeout: float | None = None, echo: boo
                     failure = _failure(number, cell, error, timeout, client.timed_out)
                     break
                 run = number
-    finally:  # also on Ctrl-C: what ran so far is kept
+    finally:  # also on Ctrl-C: what ran so far is kept (nothing, if the kernel never started)
         shutil.rmtree(sockets, ignore_errors=True)
-        write_copy(notebook, copy, path, failure.cell if failure else None)
+        if kernel_up:
+            write_copy(notebook, copy, path, failure.cell if failure else None)
     return NotebookRun(path, copy, len(code), run + (failure is not None),
                        time.monotonic() - started, failure)
