@@ -55,9 +55,9 @@ SLOW_MODULES = {
     "test_contrib_legacy_seq2seq_feed_previous", "test_contrib_legacy_seq2seq_models",
     "test_contrib_legacy_seq2seq_attention_models", "test_contrib_legacy_seq2seq_buckets",
     "test_contrib_legacy_seq2seq_decoders",
-    # notebooks executed in the TF1 Jupyter kernel (the kernel-install and live-session
-    # modules mark their kernel and fresh-interpreter tests slow one by one)
-    "test_notebook_run",
+    # notebooks executed in the TF1 Jupyter kernel, kernels installed and started, IPython
+    # sessions (their in-process tests too: IPython and jupyter_client cost test-fast seconds)
+    "test_notebook_run", "test_notebook_kernel_install", "test_notebook_live_sessions",
 }
 
 

@@ -108,6 +108,7 @@ def test_install_into_a_prefix_writes_our_argv_display_name_and_the_python_logos
     assert all((folder / logo.name).read_bytes() == logo.read_bytes() for logo in logos)
 
 
+@pytest.mark.slow  # runs the jupyter command
 def test_jupyter_kernelspec_list_shows_the_installed_kernel(prefix, capsys, tmp_path):
     tf1_lstm_kernel(capsys, "install", "--prefix", str(prefix))
     found = jupyter_kernelspecs(tmp_path)

@@ -3,7 +3,8 @@
 Nothing the user owns is written: not the notebook without --inplace, not a file of theirs at
 the --out path. Bad input (a missing file, JSON that is not a notebook, an R notebook, an empty
 folder, notebook options with a script) is one line naming the problem and the fix. All of
-this is decided before a kernel starts, so these tests start none.
+this is decided before a kernel starts, so these tests start none (but the one whose kernel
+dies at start, marked slow).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ def test_a_bad_timeout_is_an_argument_error(tmp_path, capsys):
     assert "must be a positive number of seconds, got 0" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # starts a process that plays the kernel
 def test_a_kernel_that_dies_at_start_is_one_error_line_and_no_copy(tmp_path, capsys,
                                                                    monkeypatch):
     from tf1_lstm.notebook import kernelspec
