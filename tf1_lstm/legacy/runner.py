@@ -148,10 +148,16 @@ def _report(error: BaseException, script: Path, hint: str | None) -> None:
         if hint is not None:
             print(f"tf1-lstm: hint: {hint}", file=sys.stderr)
         return
+    print_our_error(message, frames)
+
+
+def print_our_error(message: str, frames: list[traceback.FrameSummary]) -> None:
+    """An error of ours: the user's last line (when there is one) and one error line."""
     if frames:
         where = frames[-1]
         print(f'  File "{where.filename}", line {where.lineno}', file=sys.stderr)
-        print(f"    {where.line}", file=sys.stderr)
+        if where.line:  # code typed at a >>> prompt has no source line to show
+            print(f"    {where.line}", file=sys.stderr)
     print(f"tf1-lstm: error: {message}", file=sys.stderr)
 
 

@@ -31,7 +31,7 @@ from types import TracebackType
 
 from tf1_lstm.legacy import hints
 from tf1_lstm.legacy.doctor.files import is_python2
-from tf1_lstm.legacy.runner import our_message, user_frames
+from tf1_lstm.legacy.runner import our_message, print_our_error, user_frames
 
 RERUN_HINT = (
     "the default graph already holds this variable: a cell that builds the graph ran twice. "
@@ -112,10 +112,4 @@ def excepthook(etype, value, tb) -> None:
         if hint:
             print(f"tf1-lstm: hint: {hint}", file=sys.stderr)
         return
-    frames = user_frames(value)
-    if frames:
-        where = frames[-1]
-        print(f'  File "{where.filename}", line {where.lineno}', file=sys.stderr)
-        if where.line:
-            print(f"    {where.line}", file=sys.stderr)
-    print(f"tf1-lstm: error: {message}", file=sys.stderr)
+    print_our_error(message, user_frames(value))
