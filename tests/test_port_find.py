@@ -120,13 +120,16 @@ def test_two_stacks_are_ambiguous_and_scope_picks_one():
     assert len(find(shapes, scope="rnn/multi_rnn_cell/cell_1").layers) == 3  # a cell inside it
 
 
-def test_bidirectional_directions_are_two_stacks():
+def test_bidirectional_directions_are_one_rnn():
     shapes = {**basic_lstm("bidirectional_rnn/fw", 3, 4),
-              **basic_lstm("bidirectional_rnn/bw", 3, 4)}
-    with pytest.raises(AmbiguousGraph, match="bidirectional_rnn/fw"):
-        find(shapes)
-    picked = find(shapes, scope="bidirectional_rnn/bw")
-    assert picked.stack == "bidirectional_rnn/bw/basic_lstm_cell"
+              **basic_lstm("bidirectional_rnn/bw", 3, 4), "dense/kernel": (8, 2),
+              "dense/bias": (2,)}
+    model = find(shapes)
+    assert model.stack == "bidirectional_rnn" and model.merge == "per_layer"
+    assert [layer.scope for layer in model.all_layers] == [
+        "bidirectional_rnn/fw/basic_lstm_cell", "bidirectional_rnn/bw/basic_lstm_cell"]
+    assert model.dense.kernel_name == "dense/kernel"  # [fw, bw] = 8 wide
+    assert find(shapes, scope="bidirectional_rnn/bw").stack == "bidirectional_rnn"
 
 
 def test_two_dense_candidates_are_ambiguous_and_dense_picks_one():

@@ -81,12 +81,14 @@ def tied_stack(static: bool):
     return build
 
 
-def embedded(x):  # token ids -> embedding [50, I] -> the LSTM; x is not used
-    ids = tf.placeholder(tf.int32, [None, T], name="ids")
-    embedding = tf.get_variable("embedding", [50, I])
-    inputs = tf.nn.embedding_lookup(embedding, ids) + 0.0 * x
-    _, state = tf.nn.dynamic_rnn(rnn.BasicLSTMCell(H), inputs, dtype=tf.float32)
-    return head(state.h)
+def embedded(table: str):
+    def build(x):  # token ids -> a table [50, I] -> the LSTM; x is not used
+        ids = tf.placeholder(tf.int32, [None, T], name="ids")
+        embedding = tf.get_variable(table, [50, I])
+        inputs = tf.nn.embedding_lookup(embedding, ids)
+        _, state = tf.nn.dynamic_rnn(rnn.BasicLSTMCell(H), inputs, dtype=tf.float32)
+        return head(state.h)
+    return build
 
 
 def dropout_keep_prob(x):  # a training graph: DropoutWrapper with a keep_prob placeholder
@@ -107,7 +109,8 @@ def two_forget_biases(x):  # LSTMCell(forget_bias=0.0) under a peephole LSTMCell
 def saved(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("graph_proof")
     builds = {"forget_bias_05": static_forget_bias_05, "tied_dynamic": tied_stack(False),
-              "tied_static": tied_stack(True), "embedding": embedded,
+              "tied_static": tied_stack(True), "embedding": embedded("embedding"),
+              "unnamed_table": embedded("table"),
               "dropout": dropout_keep_prob, "two_forget_biases": two_forget_biases}
     return {name: save_model(folder / name, build) for name, build in builds.items()}
 
@@ -180,10 +183,19 @@ def test_the_checkpoint_alone_shows_one_layer_for_a_tied_stack(saved):
     assert len(find_rnn(found.shapes, found.read).layers) == 1
 
 
-def test_an_embedding_on_the_way_to_the_logits_is_refused(saved, tmp_path):
-    with pytest.raises(UnportedVariable, match=r"read embedding \[50, 5\].*embedding_lookup"):
-        port(saved["embedding"], tmp_path / "m.keras", target="keras")
-    assert not (tmp_path / "m.keras").exists()
+def test_an_embedding_is_ported_and_proven_against_the_graph(saved, tmp_path):
+    report, text = port(saved["embedding"], tmp_path / "m.onnx", target="onnx")
+    assert report.model.embedding.name == "embedding"
+    assert "ported      embedding [50, 5]  -> embedding (ids -> the RNN's input)" in text
+    assert "proof: ids [4, 6]" in text  # the graph fixes T = 6
+    assert report.original.ok and report.proof.ok
+
+
+def test_an_unnamed_table_the_graph_looks_up_is_the_embedding(saved, tmp_path):
+    report, text = port(saved["unnamed_table"], tmp_path / "m.onnx", target="onnx")
+    assert report.model.embedding.name == "table"
+    assert "table is an embedding: the graph looks the RNN's input up in it" in text
+    assert report.original.ok
 
 
 def test_a_placeholder_the_logits_need_is_named_with_the_option(saved, tmp_path):
@@ -267,9 +279,12 @@ def test_a_model_without_a_head_has_no_logits_to_prove_against(tmp_path):
         locate(resolved.facts, resolved.model)
 
 
-def test_an_embedding_is_refused_even_when_porting_the_rnn_alone(saved, tmp_path):
-    with pytest.raises(UnportedVariable, match=r"the RNN's outputs read embedding \[50, 5\]"):
-        port(saved["embedding"], tmp_path / "m.keras", target="keras", dense="none")
+def test_an_embedding_left_out_with_the_option_is_refused(saved, tmp_path):
+    with pytest.raises(UnportedVariable, match=r"the RNN's outputs read embedding \[50, 5\].*"
+                                               r"--embedding embedding"):
+        port(saved["embedding"], tmp_path / "m.keras", target="keras", dense="none",
+             embedding="none")
+    assert not (tmp_path / "m.keras").exists()
 
 
 @needs_torch
@@ -285,12 +300,17 @@ def test_every_checkpoint_variable_is_listed_as_ported_or_not(saved, tmp_path):
         assert line.split()[1] in found.shapes
 
 
-def test_without_meta_an_embedding_shaped_variable_is_pointed_out(saved, tmp_path):
+def test_without_meta_an_embedding_is_found_by_its_name_and_not_checked(saved, tmp_path):
     prefix = copy_checkpoint(saved["embedding"], tmp_path / "no_meta", meta=False)
-    lines: list[str] = []
-    command.port_checkpoint(prefix, "keras", tmp_path / "m.keras",
-                            echo=lines.append)
-    text = "\n".join(lines)
-    assert "not ported  embedding [50, 5]" in text
+    report, text = port(prefix, tmp_path / "m.onnx", target="onnx")
+    assert report.model.embedding.name == "embedding" and report.proof.ok
+    assert "NOT CHECKED" in text
+
+
+def test_without_meta_an_embedding_shaped_variable_is_pointed_out(saved, tmp_path):
+    prefix = copy_checkpoint(saved["unnamed_table"], tmp_path / "no_meta", meta=False)
+    _, text = port(prefix, tmp_path / "m.onnx", target="onnx")
+    assert "not ported  table [50, 5]" in text
     assert "looks like an embedding [vocabulary, 5] in front of the RNN" in text
+    assert "pass --embedding table" in text
     assert "NOT CHECKED" in text

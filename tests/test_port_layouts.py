@@ -190,7 +190,8 @@ def test_reset_after_the_matmul_is_a_different_gru():
 
 def test_dense_head_is_transposed_for_torch_and_kept_for_keras():
     model = one_layer(lstm_layer(), dense=True)
-    np.testing.assert_array_equal(keras_weights(model)["dense/kernel"], model.dense.kernel)
+    np.testing.assert_array_equal(keras_weights(model)["dense/kernel"],
+                                  model.dense.kernel.astype(np.float32))
     np.testing.assert_array_equal(torch_state_dict(model)["head.weight"],
                                   model.dense.kernel.T.astype(np.float32))
 

@@ -21,13 +21,14 @@ import argparse
 import importlib.util
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tf1_lstm.port.checkpoint import open_checkpoint
+from tf1_lstm.port.embedding import Embedding
 from tf1_lstm.port.eras import era_of, rename_lines, upgrade_checkpoint
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
 from tf1_lstm.port.files import (
@@ -42,7 +43,7 @@ from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.onnx_layout import onnx_weights
 from tf1_lstm.port.proof import Proof, compare, format_proof
 from tf1_lstm.port.refusals import TARGETS, refuse_unportable
-from tf1_lstm.port.tf1_rnn import Tf1Rnn, find_rnn
+from tf1_lstm.port.tf1_rnn import HEAD_OPTIONS, Tf1Rnn, find_rnn
 from tf1_lstm.port.worlds import TargetJob, TargetWorld
 
 if TYPE_CHECKING:  # the TF1 world's types, imported only when the command runs
@@ -99,6 +100,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dense", default=None, metavar="KERNEL[,BIAS]",
                         help="the dense head's variables, when finding them by shape "
                              "([H, n_classes]) is ambiguous; 'none' ports the RNN alone")
+    parser.add_argument("--embedding", default=None, metavar="NAME",
+                        help="the embedding variable in front of the RNN ([vocabulary, I]), "
+                             "when neither its name nor the .meta graph shows it; 'none' ports "
+                             "the RNN from its float input")
+    parser.add_argument("--head", choices=list(HEAD_OPTIONS), default=None,
+                        help="what the dense head reads when there is no .meta graph to show "
+                             "it: last (outputs[:, -1], the default), every-step (a head on "
+                             "each step's output: logits [B, T, n]) or final-states "
+                             "(bidirectional: [fw final h, bw final h])")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the proof's random input (default: %(default)s)")
     parser.add_argument("--batch", type=_positive_int, default=4,
@@ -115,7 +125,7 @@ def main(args: argparse.Namespace) -> int:
     port_checkpoint(args.checkpoint, target=args.to, out=args.out,
                     forget_bias=args.forget_bias, force=args.force, scope=args.scope,
                     dense=args.dense, seed=args.seed, batch=args.batch, steps=args.steps,
-                    feeds=dict(args.feed or []))
+                    feeds=dict(args.feed or []), embedding=args.embedding, head=args.head)
     return 0
 
 
@@ -131,6 +141,7 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
                     forget_bias: float | None = None, force: bool = False,
                     scope: str | None = None, dense: str | None = None, seed: int = 0,
                     batch: int = 4, steps: int = 28, feeds: dict[str, str] | None = None,
+                    embedding: str | None = None, head: str | None = None,
                     echo: Callable[[str], None] = print) -> PortReport:
     """The whole command as a function (see the module docstring); raises on any failure,
     leaving ``out`` as it was. ``forget_bias`` None: read it from the .meta graph, else 1.0."""
@@ -142,13 +153,8 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
         raise TorchMissing("--to torch needs PyTorch, which is not installed in this "
                            "environment. Install the CPU build: pip install torch==2.13.0")
     import tf1_lstm.compat  # noqa: F401 - this process becomes the TF1 world (the source)
-    from tf1_lstm.port.graph_proof import (
-        locate,
-        model_reads,
-        refuse_unported,
-        run_graph,
-        unported_on_path,
-    )
+    from tf1_lstm.port.graph_proof import refuse_unported, run_graph
+    from tf1_lstm.port.head_input import DESCRIPTIONS, check_option, decide_head
     from tf1_lstm.port.model_facts import resolve_model
     from tf1_lstm.port.source_tf1 import run_source
 
@@ -157,47 +163,45 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     if renamed:
         echo(f"{found.prefix} names its RNN variables as {era} did; read as TF 1.2+ names:")
         echo("\n".join(f"  {line}" for line in rename_lines(renamed)))
-    resolved = resolve_model(find_rnn(found.shapes, found.read, scope=scope, dense=dense),
-                             found.prefix, forget_bias, old_names=era)
+    model = find_rnn(found.shapes, found.read, scope=scope, dense=dense, embedding=embedding)
+    resolved = resolve_model(model, found.prefix, forget_bias, old_names=era)
+    run, reads, unported = _locate_in_graph(resolved, found, embedding)
     model = resolved.model
-    run, reads = None, None
-    if resolved.facts is not None:
-        try:
-            run = locate(resolved.facts, model)
-        except GraphProofImpossible as error:
-            resolved.assumed.append(f"the port's output is the graph's; not compared with the "
-                                    f"graph itself: {error}")
-        reads = model_reads(resolved.facts, run)
-    if run is None and model.dense:
-        resolved.assumed.append("the dense head reads the top layer's last h, and nothing "
-                                "else lies between the input and the logits")
+    x = _proof_input(model, run, seed, batch, steps)
+    logits = None
+    if run is not None:
+        graph_logits = run_graph(resolved.facts, run, found.prefix, x, feeds or {})
+        decision = decide_head(model, graph_logits, x, head)
+        model, logits = decision.model, decision.graph_logits
+        resolved.read.append(decision.note)
+    elif model.dense:
+        model = replace(model, head_reads=check_option(model, head) or "last")
+        resolved.assumed.append(
+            f"the dense head reads {DESCRIPTIONS[model.head_reads]} "
+            f"({'given with --head' if head else 'the default; --head says otherwise'}), and "
+            f"nothing else lies between the input and the logits")
     echo(f"read {found.prefix}: RNN stack '{model.stack}'")
     read_by_model = reads.variables if reads else None
     for line in [*model.describe(), *inventory_lines(model, found.shapes, read_by_model)]:
         echo(f"  {line}")
     _echo_facts(resolved, echo)
     if reads is not None:
-        refuse_unported(unported_on_path(reads, model, found.shapes), found.shapes, reads,
-                        resolved.facts.graph)
+        refuse_unported(unported, found.shapes, reads, resolved.facts.graph)
     refuse_unportable(model, target)
-    kinds = {layer.kind for layer in model.layers}
+    kinds = {layer.kind for layer in model.all_layers}
     check_companion(out, target, kinds, force)
 
     weights = {"keras": keras_weights, "torch": torch_state_dict, "onnx": onnx_weights}[target](
         model)
-    shape = run.proof_shape(batch, steps, model.input_size) if run else \
-        (batch, steps, model.input_size)
-    x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)  # [B, T, I]
     target_name = {"keras": "Keras 3", "torch": "PyTorch", "onnx": "ONNX Runtime"}[target]
     with staged_output(out, force) as staged:
         with TargetWorld(target, [TargetJob(model.architecture(), weights, x, staged)]) as world:
             source = run_source(model, x)  # meanwhile, in this (TF1) process
-            logits = run_graph(resolved.facts, run, found.prefix, x, feeds or {}) if run else None
             (ported,) = world.results()
         proof = compare(source, ported)
-        original = compare({"logits": logits}, ported) if run else None
-        echo(f"proof: random input x {list(x.shape)} (seed {seed}), the {target_name} file read "
-             f"back")
+        original = compare({"logits": logits}, ported) if logits is not None else None
+        what = "ids" if model.embedding else "random input x"
+        echo(f"proof: {what} {list(x.shape)} (seed {seed}), the {target_name} file read back")
         if original is not None:
             echo(f" against the checkpoint's own graph ({resolved.facts.meta.name}, restored):")
             echo(format_proof(original, "TF1 graph", target_name))
@@ -216,6 +220,51 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
         echo(f"wrote {module} ({what})")
     echo(_usage(model, target, out))
     return PortReport(model, proof, out, original)
+
+
+def _locate_in_graph(resolved: ResolvedModel, found, embedding: str | None):
+    """Where the .meta graph is fed, what its output reads, and the variables it reads that
+    the port would drop; (None, None, []) without a graph. An embedding the graph looks the
+    RNN's input up in joins the model."""
+    from tf1_lstm.port.graph_proof import embedding_in_graph, locate, model_reads, unported_on_path
+
+    if resolved.facts is None:
+        return None, None, []
+    run = _try_locate(resolved, locate)
+    reads = model_reads(resolved.facts, run)
+    unported = unported_on_path(reads, resolved.model, found.shapes)
+    if unported and resolved.model.embedding is None and embedding is None:
+        table = embedding_in_graph(resolved.facts.graph, unported, found.shapes,
+                                   resolved.model.input_size)
+        if table is not None:
+            resolved.model = replace(resolved.model, embedding=Embedding(
+                table, np.asarray(found.read(table), np.float32)))
+            resolved.read.append(f"{table} is an embedding: the graph looks the RNN's input up "
+                                 f"in it (tf.nn.embedding_lookup)")
+            run = _try_locate(resolved, locate)
+            reads = model_reads(resolved.facts, run)
+            unported = unported_on_path(reads, resolved.model, found.shapes)
+    return run, reads, unported
+
+
+def _try_locate(resolved: ResolvedModel, locate):
+    try:
+        return locate(resolved.facts, resolved.model)
+    except GraphProofImpossible as error:
+        resolved.assumed.append(f"the port's output is the graph's; not compared with the "
+                                f"graph itself: {error}")
+        return None
+
+
+def _proof_input(model: Tf1Rnn, run, seed: int, batch: int, steps: int) -> np.ndarray:
+    """The proof's random input: x [B, T, I] float32, or ids [B, T] for an embedding; the
+    graph's own sizes where it fixes them."""
+    shape = run.proof_shape(batch, steps, model.input_size) if run else \
+        (batch, steps, model.input_size)
+    rng = np.random.default_rng(seed)
+    if model.embedding:
+        return rng.integers(0, model.embedding.table.shape[0], shape[:2]).astype(np.int32)
+    return rng.standard_normal(shape).astype(np.float32)
 
 
 def _echo_facts(resolved: ResolvedModel, echo: Callable[[str], None]) -> None:

@@ -64,6 +64,7 @@ class GraphFacts:
     applications: list[Application]
     layer_index: dict[str, int] = field(default_factory=dict)  # application op -> its layer k
     unknown: list[str] = field(default_factory=list)  # facts that could not be read, and why
+    backward_scopes: tuple[str, ...] | None = None  # the same for a bidirectional RNN's bw
 
 
 def import_graph(meta: Path) -> tuple[tf.Graph, tf.train.Saver | None]:
@@ -82,7 +83,7 @@ def read_graph_facts(meta: Path, model: Tf1Rnn) -> GraphFacts:
     """Import ``meta`` and read forget_bias, the layer order and the applications of ``model``."""
     graph, saver = import_graph(meta)
     facts = GraphFacts(meta, graph, saver, None, {}, [])
-    scopes = {layer.scope: layer for layer in model.layers}
+    scopes = {layer.scope: layer for layer in model.all_layers}
     for scope, layer in scopes.items():
         variable = find_variable(graph, layer.main_kernel)
         if variable is None:
@@ -101,7 +102,9 @@ def read_graph_facts(meta: Path, model: Tf1Rnn) -> GraphFacts:
                 facts.applications.append(Application(op, scope, op.inputs[1], None))
         if is_lstm(layer.kind):
             _read_forget_bias(facts, scope)
-    facts.layer_scopes = _layer_order(facts)
+    facts.layer_scopes = _layer_order(facts, {layer.scope for layer in model.layers})
+    if model.backward:
+        facts.backward_scopes = _layer_order(facts, {layer.scope for layer in model.backward})
     return facts
 
 
@@ -150,8 +153,9 @@ def producer(tensor: tf.Tensor | None, anchors: dict[str, Application]) -> Appli
     return None
 
 
-def _layer_order(facts: GraphFacts) -> tuple[str, ...] | None:
-    """Layer k's cell scope for k = 0, 1, ...; None (with the reason noted) if unclear."""
+def _layer_order(facts: GraphFacts, direction: set[str]) -> tuple[str, ...] | None:
+    """Layer k's cell scope for k = 0, 1, ..., among the cells ``direction`` (a bidirectional
+    RNN's forward or backward ones); None (with the reason noted) if unclear."""
     anchors = {a.op.name: a for a in facts.applications}
     if not anchors:
         facts.unknown.append("no op in the graph applies the cells' kernels")
@@ -168,7 +172,8 @@ def _layer_order(facts: GraphFacts) -> tuple[str, ...] | None:
 
     by_layer: dict[int, set[str]] = {}
     for name, application in anchors.items():
-        by_layer.setdefault(layer_of(name), set()).add(application.scope)
+        if application.scope in direction:
+            by_layer.setdefault(layer_of(name), set()).add(application.scope)
     if sorted(by_layer) != list(range(len(by_layer))) or any(
             len(scopes) > 1 for scopes in by_layer.values()):
         described = "; ".join(f"layer {k}: {', '.join(sorted(s))}" for k, s in

@@ -42,9 +42,11 @@ RANDOM_OPS = {"RandomUniform", "RandomStandardNormal", "TruncatedNormal", "Multi
 class GraphRun:
     """Where the original graph is fed and fetched."""
 
-    logits: tf.Tensor  # [B, n_classes]
-    inputs: tuple[tf.Tensor, ...]  # static: T tensors [B, I]; dynamic: one [T, B, I]
-    time_major: bool
+    logits: tuple[tf.Tensor, ...]  # one [B, n] (or [B*T, n], [B, T, n]); static_rnn with a
+    # head on every step: T of them, one per step
+    inputs: tuple[tf.Tensor, ...]  # see ``layout``
+    layout: str  # "static": T tensors [B, I]; "time_major": one [T, B, I]; "batch_major":
+    # one [B, T, I]; "ids": the embedding lookup's ids [B, T]
     batch: int | None  # fixed by the graph, or None
     steps: int | None
 
@@ -56,24 +58,66 @@ class GraphRun:
 def locate(facts: GraphFacts, model: Tf1Rnn) -> GraphRun:
     """The logits and the RNN input in the imported graph; GraphProofImpossible if unclear."""
     logits = _logits(facts.graph, model)
-    upstream = upstream_ops([logits])
-    first = model.layers[0].scope
-    layer_0 = [a for a in facts.applications if a.op.name in upstream and a.scope == first
-               and facts.layer_index.get(a.op.name) == 0]
-    if not layer_0:
-        raise GraphProofImpossible(f"the logits ({logits.name}) do not depend on the cell "
-                                   f"{first} in the graph")
+    upstream = upstream_ops(logits)
+    if model.embedding:
+        return _ids_run(facts, model, logits, upstream)
+    layer_0 = _first_applications(facts, model.layers[0].scope, upstream)
+    back_0 = _first_applications(facts, model.backward[0].scope, upstream) \
+        if model.backward else []
     if layer_0[0].x.op.type == "TensorArrayReadV3":  # dynamic_rnn's loop reads its input
         if len(layer_0) != 1:
             raise GraphProofImpossible("the logits depend on several dynamic_rnn calls")
         scattered = _scattered_input(layer_0[0].x)
-        t, b = scattered.shape.as_list()[:2] if scattered.shape.rank else (None, None)
-        return GraphRun(logits, (scattered,), True, b, t)
+        if not model.backward:
+            t, b = scattered.shape.as_list()[:2] if scattered.shape.rank else (None, None)
+            return GraphRun(logits, (scattered,), "time_major", b, t)
+        # bidirectional: both directions read one [B, T, I] tensor, the backward one reversed
+        x = _before_transpose(scattered)
+        if x is None or any(x.op.name not in upstream_ops([_scattered_input(a.x)])
+                            for a in back_0):
+            raise GraphProofImpossible("the two directions of the bidirectional RNN do not "
+                                       "read one input tensor the port could feed")
+        b, t = x.shape.as_list()[:2] if x.shape.rank else (None, None)
+        return GraphRun(logits, (x,), "batch_major", b, t)
     order = {op.name: k for k, op in enumerate(facts.graph.get_operations())}
     layer_0.sort(key=lambda a: order[a.op.name])  # creation order is time order in static_rnn
     xs = tuple(a.x for a in layer_0)
+    if not {a.x.name for a in back_0} <= {x.name for x in xs}:  # the same list, reversed
+        raise GraphProofImpossible("the backward direction does not read the forward "
+                                   "direction's inputs")
     batch = xs[0].shape.as_list()[0] if xs[0].shape.rank else None
-    return GraphRun(logits, xs, False, batch, len(xs))
+    return GraphRun(logits, xs, "static", batch, len(xs))
+
+
+def _first_applications(facts: GraphFacts, scope: str, upstream: dict) -> list:
+    """The applications of layer 0's cell ``scope`` that the logits depend on."""
+    found = [a for a in facts.applications if a.op.name in upstream and a.scope == scope
+             and facts.layer_index.get(a.op.name) == 0]
+    if not found:
+        raise GraphProofImpossible(f"the logits do not depend on the cell {scope} in the graph")
+    return found
+
+
+def _before_transpose(tensor: tf.Tensor) -> tf.Tensor | None:
+    """x of dynamic_rnn's transpose(x, [1, 0, 2]) into time-major order, else None."""
+    op = tensor.op
+    return op.inputs[0] if op.type == "Transpose" else None
+
+
+def _ids_run(facts: GraphFacts, model: Tf1Rnn, logits: tuple, upstream: dict) -> GraphRun:
+    """Feed the ids the embedding lookup gathers (an embedding in front of the RNN)."""
+    table = find_variable(facts.graph, model.embedding.name)
+    gathers = [op for op in readers(table) if op.type.startswith(("Gather", "ResourceGather"))
+               and op.name in upstream] if table is not None else []
+    if len(gathers) != 1:
+        raise GraphProofImpossible(f"the logits do not read {model.embedding.name} through one "
+                                   f"embedding lookup ({len(gathers)} found)")
+    ids = gathers[0].inputs[1]  # (params, indices[, axis])
+    if ids.shape.rank != 2:
+        raise GraphProofImpossible(f"the embedding lookup reads ids of shape {ids.shape}, not "
+                                   f"[batch, time]")
+    b, t = ids.shape.as_list()
+    return GraphRun(logits, (ids,), "ids", b, t)
 
 
 @dataclass(frozen=True)
@@ -87,8 +131,8 @@ class ModelReads:
 
 def model_reads(facts: GraphFacts, run: GraphRun | None) -> ModelReads:
     if run is not None:
-        return ModelReads(f"the model's logits ({run.logits.name})",
-                          upstream_variables([run.logits]))
+        return ModelReads(f"the model's logits ({run.logits[0].name})",
+                          upstream_variables(run.logits))
     outputs = [output for a in facts.applications for output in a.op.outputs]
     return ModelReads("the RNN's outputs", upstream_variables(outputs))
 
@@ -106,21 +150,33 @@ def refuse_unported(names: list[str], shapes: Mapping[str, tuple[int, ...]],
         return
     listing = ", ".join(f"{name} {list(shapes[name])}" for name in names)
     embeddings = [name for name in names if _feeds_gather(name, graph)]
-    hint = (f" {', '.join(embeddings)} is an embedding (tf.nn.embedding_lookup) in front of the "
-            f"RNN: tf1-lstm does not port embeddings yet." if embeddings else "")
+    hint = (f" {', '.join(embeddings)} is looked up (tf.nn.embedding_lookup) on the way: "
+            f"port it with --embedding {embeddings[0]} if it is the RNN's input table."
+            if embeddings else "")
     raise UnportedVariable(
         f"{reads.what} read {listing}, which the port does not carry over: the ported "
         f"model would compute something else.{hint} Nothing was written.")
+
+
+def embedding_in_graph(graph: tf.Graph, unported: list[str],
+                       shapes: Mapping[str, tuple[int, ...]], input_size: int) -> str | None:
+    """The one variable among ``unported`` the graph gathers from and that is shaped like the
+    RNN's input table [V, I]; None if there is not exactly one."""
+    tables = [name for name in unported if len(shapes[name]) == 2
+              and shapes[name][1] == input_size and _feeds_gather(name, graph)]
+    return tables[0] if len(tables) == 1 else None
 
 
 def run_graph(facts: GraphFacts, run: GraphRun, prefix: Path, x: np.ndarray,
               feeds: Mapping[str, str]) -> np.ndarray:
     """The original graph's logits for ``x`` [B, T, I], with the checkpoint restored."""
     feed = _user_feeds(facts.graph, feeds, batch=x.shape[0])
-    if run.time_major:
+    if run.layout == "time_major":
         feed[run.inputs[0]] = np.ascontiguousarray(x.transpose(1, 0, 2))  # [T, B, I]
-    else:
+    elif run.layout == "static":
         feed.update({tensor: x[:, t] for t, tensor in enumerate(run.inputs)})
+    else:  # [B, T, I], or ids [B, T]
+        feed[run.inputs[0]] = x.astype(run.inputs[0].dtype.as_numpy_dtype)
     config = tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=2)
     with tf.Session(graph=facts.graph, config=config) as session:
         if facts.saver is None:
@@ -134,7 +190,7 @@ def run_graph(facts: GraphFacts, run: GraphRun, prefix: Path, x: np.ndarray,
                 f"file is probably truncated or from another model; copy or save it again"
             ) from None
         try:
-            first, second = (session.run(run.logits, feed) for _ in range(2))
+            first, second = (_stacked(session.run(list(run.logits), feed)) for _ in range(2))
         except tf.errors.InvalidArgumentError as error:
             missing = _MISSING_FEED.search(str(error))
             if missing:
@@ -146,7 +202,7 @@ def run_graph(facts: GraphFacts, run: GraphRun, prefix: Path, x: np.ndarray,
             raise GraphProofImpossible(f"running the graph failed: "
                                        f"{str(error).splitlines()[0]}") from None
     if not np.array_equal(first, second):
-        random = sorted(name for name, op in upstream_ops([run.logits]).items()
+        random = sorted(name for name, op in upstream_ops(run.logits).items()
                         if op.type in RANDOM_OPS)
         raise GraphProofImpossible(
             f"the graph's logits are random (dropout?): two runs on the same input differ; "
@@ -155,26 +211,39 @@ def run_graph(facts: GraphFacts, run: GraphRun, prefix: Path, x: np.ndarray,
     return first
 
 
-def _logits(graph: tf.Graph, model: Tf1Rnn) -> tf.Tensor:
-    """kernel's one MatMul in the model, plus the bias when it is added right after."""
+def _stacked(values: list[np.ndarray]) -> np.ndarray:
+    """One logits array: itself, or static_rnn's per-step logits stacked [B, T, n]."""
+    return values[0] if len(values) == 1 else np.stack(values, axis=1)
+
+
+def _logits(graph: tf.Graph, model: Tf1Rnn) -> tuple[tf.Tensor, ...]:
+    """The head kernel's MatMul in the model, plus the bias when it is added right after (or
+    after the Reshape of tf.layers.dense on [B, T, H]); static_rnn with a head on every step
+    multiplies the kernel once per step: one logits tensor per step, in creation order."""
     if model.dense is None:
         raise GraphProofImpossible("the port has no dense head, so there are no logits to "
                                    "compare")
     kernel = find_variable(graph, model.dense.kernel_name)
     if kernel is None:
         raise GraphProofImpossible(f"the graph has no variable {model.dense.kernel_name}")
-    matmuls = [op for op in readers(kernel) if op.type == "MatMul"]
-    if len(matmuls) != 1:
-        raise GraphProofImpossible(
-            f"{model.dense.kernel_name} is multiplied in {len(matmuls)} places "
-            f"({', '.join(op.name for op in matmuls[:3])}); the port applies the head once, to "
-            f"the top layer's last h (a head on every step is not ported yet)")
-    logits = matmuls[0].outputs[0]
+    matmuls = [op for op in readers(kernel) if op.type in ("MatMul", "BatchMatMulV2")]
+    if not matmuls:
+        raise GraphProofImpossible(f"{model.dense.kernel_name} is not multiplied in the graph")
     bias = find_variable(graph, model.dense.bias_name) if model.dense.bias_name else None
-    for add in logits.consumers():
-        if add.type in ("Add", "AddV2", "BiasAdd") and bias is not None and \
-                add in set(readers(bias)):
-            return add.outputs[0]
+    bias_readers = set(readers(bias)) if bias is not None else set()
+    order = {op.name: k for k, op in enumerate(graph.get_operations())}
+    return tuple(_with_bias(op.outputs[0], bias_readers)
+                 for op in sorted(matmuls, key=lambda op: order[op.name]))
+
+
+def _with_bias(logits: tf.Tensor, bias_readers: set) -> tf.Tensor:
+    for consumer in logits.consumers():
+        if consumer.type == "Reshape":  # tensordot: [B*T, n] -> [B, T, n], then the bias
+            for add in consumer.outputs[0].consumers():
+                if add.type in ("Add", "AddV2", "BiasAdd") and add in bias_readers:
+                    return add.outputs[0]
+        if consumer.type in ("Add", "AddV2", "BiasAdd") and consumer in bias_readers:
+            return consumer.outputs[0]
     return logits
 
 

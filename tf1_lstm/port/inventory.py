@@ -26,9 +26,12 @@ _OPTIMIZER = re.compile(r"(^|/)(beta[12]_power(_\d+)?|global_step|[^/]*(Adam|RMS
 def roles(model: Tf1Rnn) -> dict[str, str]:
     """Checkpoint name -> what it becomes in the port."""
     result = {}
-    for k, layer in enumerate(model.layers):
-        for array, name in layer.variables.items():
-            result.setdefault(name, f"layer {k} {array}")
+    if model.embedding:
+        result[model.embedding.name] = "embedding (ids -> the RNN's input)"
+    for direction, layers in (("", model.layers), ("bw ", model.backward or ())):
+        for k, layer in enumerate(layers):
+            for array, name in layer.variables.items():
+                result.setdefault(name, f"{direction}layer {k} {array}")
     if model.dense:
         result[model.dense.kernel_name] = "dense head kernel"
         if model.dense.bias_name:
@@ -57,9 +60,11 @@ def inventory_lines(model: Tf1Rnn, shapes: Mapping[str, tuple[int, ...]],
                    else "the model's output does not read it (checked in the .meta graph)")
         else:
             why = "no .meta graph: whether the model uses it cannot be checked"
-            if _looks_like_embedding(shapes[name], model.input_size):
+            if model.embedding is None and _looks_like_embedding(shapes[name],
+                                                                 model.input_size):
                 why += f"; its shape looks like an embedding [vocabulary, {model.input_size}] " \
-                       f"in front of the RNN, which the port would leave out"
+                       f"in front of the RNN, which the port would leave out: if it is one, " \
+                       f"pass --embedding {name}"
         lines.append(f"  not ported  {name} {list(shapes[name])}  ({why})")
     return ["variables:", *lines]
 

@@ -43,7 +43,7 @@ TF1_FORGET_BLOCK = 2  # f's block in TF1's order (i, j, f, o)
 
 
 def uses_forget_bias(rnn: Tf1Rnn) -> bool:
-    return any(is_lstm(layer.kind) for layer in rnn.layers)  # the LSTMs take a forget_bias
+    return any(is_lstm(layer.kind) for layer in rnn.all_layers)  # the LSTMs take a forget_bias
 
 
 def split_kernel(kernel: np.ndarray, input_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -79,17 +79,32 @@ def keras_layer_name(k: int, kind: str) -> str:
     return f"{cell_kind(kind).keras_layer}_{k}"
 
 
+def keras_cell_prefix(k: int, kind: str, direction: str, merge: str | None) -> str:
+    """Where layer k's weights live in the Keras model, as ``keras_target.set_weights``
+    names them: ``lstm_0``; bidirectional per layer ``bidirectional_0/forward`` (and
+    ``/backward``), merged at the top ``bidirectional/forward/cell_0``."""
+    if merge is None:
+        return keras_layer_name(k, kind)
+    if merge == "per_layer":
+        return f"bidirectional_{k}/{direction}"
+    return f"bidirectional/{direction}/cell_{k}"
+
+
 def keras_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
-    """Every weight of the Keras model, keyed "LAYER/WEIGHT" (e.g. "lstm_0/recurrent_kernel")."""
+    """Every weight of the Keras model, keyed "PREFIX/WEIGHT" (e.g. "lstm_0/recurrent_kernel",
+    "bidirectional_0/backward/kernel", "embedding/embeddings", "dense/kernel")."""
     weights = {}
-    for k, layer in enumerate(rnn.layers):
-        name = keras_layer_name(k, layer.kind)
-        for weight, value in _keras_layer_weights(layer).items():
-            weights[f"{name}/{weight}"] = np.ascontiguousarray(value, dtype=np.float32)
+    if rnn.embedding:
+        weights["embedding/embeddings"] = rnn.embedding.table  # [V, E], x = table[ids]
+    for direction, layers in (("forward", rnn.layers), ("backward", rnn.backward or ())):
+        for k, layer in enumerate(layers):
+            prefix = keras_cell_prefix(k, layer.kind, direction, rnn.merge)
+            for weight, value in _keras_layer_weights(layer).items():
+                weights[f"{prefix}/{weight}"] = value
     if rnn.dense:
         weights["dense/kernel"] = rnn.dense.kernel  # [H, n]: Keras' Dense is x @ W too
         weights["dense/bias"] = rnn.dense.bias
-    return weights
+    return {key: np.ascontiguousarray(value, dtype=np.float32) for key, value in weights.items()}
 
 
 def _keras_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
@@ -127,15 +142,19 @@ def _block(array: np.ndarray, k: int, n: int) -> np.ndarray:
 # ---- PyTorch ------------------------------------------------------------------------------
 
 def torch_state_dict(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
-    """The state_dict of ``torch_standalone.TF1Rnn``: one module per layer, ``head`` last.
+    """The state_dict of ``torch_standalone.TF1Rnn``: ``embedding``, one module per layer
+    (``layers.K``, bidirectional ``backward.K`` too), ``head`` last.
 
     ``lstm``/``rnn`` layers are ``nn.LSTM``/``nn.RNN`` of one layer (weights transposed: it
     computes W @ x); ``gru`` and ``peephole`` keep TF1's own arrays and layout.
     """
     state = {}
-    for k, layer in enumerate(rnn.layers):
-        for name, value in _torch_layer_weights(layer).items():
-            state[f"layers.{k}.{name}"] = value
+    if rnn.embedding:
+        state["embedding.weight"] = rnn.embedding.table  # nn.Embedding: [V, E], as TF1's
+    for direction, layers in (("layers", rnn.layers), ("backward", rnn.backward or ())):
+        for k, layer in enumerate(layers):
+            for name, value in _torch_layer_weights(layer).items():
+                state[f"{direction}.{k}.{name}"] = value
     if rnn.dense:
         state["head.weight"] = rnn.dense.kernel.T  # nn.Linear computes x @ weight.T: [n, H]
         state["head.bias"] = rnn.dense.bias

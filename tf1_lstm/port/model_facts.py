@@ -58,26 +58,42 @@ def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
 
 def _decide_layers(resolved: ResolvedModel) -> None:
     model, facts = resolved.model, resolved.facts
-    scopes = facts.layer_scopes if facts else None
-    by_scope = {layer.scope: layer for layer in model.layers}
-    if scopes is None or not set(scopes) <= set(by_scope):
-        why = f" ({'; '.join(facts.unknown)})" if facts and facts.unknown else ""
-        resolved.assumed.append(
-            f"each cell is applied once per step, as its own layer{why}; a "
-            f"MultiRNNCell([cell] * n) would apply one cell's weights n times")
-        return
-    unused = [scope for scope in by_scope if scope not in scopes]
-    if unused:
-        resolved.read.append(f"not applied in the graph: {', '.join(unused)}")
-    resolved.model = replace(model, layers=tuple(by_scope[scope] for scope in scopes))
-    tied = len(scopes) - len(set(scopes))
-    resolved.read.append(f"{len(scopes)} layer(s) per step" + (
-        f", {tied} of them re-applying a cell below (shared weights)" if tied else ""))
+    directions = [("", "layers", facts.layer_scopes if facts else None)]
+    if model.backward:
+        directions.append(("bw ", "backward", facts.backward_scopes if facts else None))
+    for label, field_name, scopes in directions:
+        layers = getattr(resolved.model, field_name)
+        by_scope = {layer.scope: layer for layer in layers}
+        if scopes is None or not set(scopes) <= set(by_scope):
+            why = f" ({'; '.join(facts.unknown)})" if facts and facts.unknown else ""
+            resolved.assumed.append(
+                f"each {label}cell is applied once per step, as its own layer{why}; a "
+                f"MultiRNNCell([cell] * n) would apply one cell's weights n times")
+            continue
+        unused = [scope for scope in by_scope if scope not in scopes]
+        if unused:
+            resolved.read.append(f"not applied in the graph: {', '.join(unused)}")
+        resolved.model = replace(resolved.model, **{field_name: tuple(by_scope[scope]
+                                                                      for scope in scopes)})
+        tied = len(scopes) - len(set(scopes))
+        resolved.read.append(f"{len(scopes)} {label}layer(s) per step" + (
+            f", {tied} of them re-applying a cell below (shared weights)" if tied else ""))
 
 
 def _decide_forget_bias(resolved: ResolvedModel, option: float | None) -> None:
+    resolved.model = replace(resolved.model,
+                             layers=_with_forget_biases(resolved, resolved.model.layers, option),
+                             backward=resolved.model.backward and _with_forget_biases(
+                                 resolved, resolved.model.backward, option))
+    # a tied stack lists one note per application: keep each once, in order
+    resolved.read = list(dict.fromkeys(resolved.read))
+    resolved.assumed = list(dict.fromkeys(resolved.assumed))
+
+
+def _with_forget_biases(resolved: ResolvedModel, model_layers: tuple, option: float | None
+                        ) -> tuple:
     layers = []
-    for layer in resolved.model.layers:
+    for layer in model_layers:
         if not is_lstm(layer.kind):  # no forget gate
             layers.append(layer)
             continue
@@ -98,7 +114,4 @@ def _decide_forget_bias(resolved: ResolvedModel, option: float | None) -> None:
             note = f"forget_bias = {value:g} for {layer.scope} ({how})"
         (resolved.read if found is not None else resolved.assumed).append(note)
         layers.append(replace(layer, forget_bias=value))
-    resolved.model = replace(resolved.model, layers=tuple(layers))
-    # a tied stack lists one note per application: keep each once, in order
-    resolved.read = list(dict.fromkeys(resolved.read))
-    resolved.assumed = list(dict.fromkeys(resolved.assumed))
+    return tuple(layers)

@@ -31,11 +31,15 @@ ONNX_OPERATOR = {"lstm": "LSTM", "peephole": "LSTM", "gru": "GRU", "rnn": "RNN"}
 
 
 def onnx_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
-    """Every initializer of the ONNX model: "layer_K/W", "layer_K/R", ... and "head/kernel"."""
+    """Every initializer of the ONNX model: "layer_K/W", "layer_K/R", ... (the backward
+    direction's "layer_K_bw/W", ...), "embedding", "head/kernel", "head/bias"."""
     weights = {}
-    for k, layer in enumerate(rnn.layers):
-        for name, value in _layer_inputs(layer).items():
-            weights[f"layer_{k}/{name}"] = value[None]  # one direction: [1, ...]
+    if rnn.embedding:
+        weights["embedding"] = rnn.embedding.table  # [V, E]: Gather(embedding, ids)
+    for direction, layers in (("", rnn.layers), ("_bw", rnn.backward or ())):
+        for k, layer in enumerate(layers):
+            for name, value in _layer_inputs(layer).items():
+                weights[f"layer_{k}{direction}/{name}"] = value[None]  # one direction: [1, ...]
     if rnn.dense:
         weights["head/kernel"] = rnn.dense.kernel  # [H, n]: MatMul(h, kernel), as TF1
         weights["head/bias"] = rnn.dense.bias

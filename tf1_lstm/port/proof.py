@@ -60,10 +60,10 @@ def compare(source: dict[str, np.ndarray], target: dict[str, np.ndarray]) -> Pro
 
 
 def describe(name: str) -> str:
-    """'state_2_h' -> 'layer 2 final h'."""
+    """'state_2_h' -> 'layer 2 final h'; 'state_0_bw_c' -> 'bw layer 0 final c'."""
     if name.startswith("state_"):
-        _, layer, part = name.split("_")
-        return f"layer {layer} final {part}"
+        _, layer, *direction, part = name.split("_")  # state_2_h, state_0_bw_c
+        return f"{'bw ' if direction else ''}layer {layer} final {part}"
     return {"outputs": "outputs (top layer, every step)", "logits": "logits (dense head)"}.get(
         name, name)
 

@@ -7,7 +7,7 @@ equations), and the nearest alternative that *is* exact.
 
 from __future__ import annotations
 
-from tf1_lstm.port.errors import ProjectionUnsupported
+from tf1_lstm.port.errors import ProjectionUnsupported, UnportableMapping
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
 
 TARGETS = ("keras", "torch", "onnx")
@@ -15,7 +15,16 @@ TARGETS = ("keras", "torch", "onnx")
 
 def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
     """Raise the refusal for the first layer ``target`` cannot hold exactly; else return."""
-    for layer in rnn.layers:
+    if rnn.backward and target == "keras":
+        for k, (fw, bw) in enumerate(zip(rnn.layers, rnn.backward, strict=True)):
+            if (fw.kind, fw.units, fw.projection) != (bw.kind, bw.units, bw.projection):
+                raise UnportableMapping(
+                    f"layer {k} of the bidirectional RNN has a {fw.cell_class}({fw.units}) "
+                    f"forward and a {bw.cell_class}({bw.units}) backward: Keras 3's "
+                    f"Bidirectional runs one layer's copy both ways, so both must be the same "
+                    f"cell. Exact alternatives: --to torch or --to onnx, which hold each "
+                    f"direction's own cell.")
+    for layer in rnn.all_layers:
         if layer.projection and target == "onnx":
             raise ProjectionUnsupported(
                 f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): h = (o * tanh(c)) @ "

@@ -7,7 +7,7 @@ TF1 names a cell's variables after the cell, under the scope of the ``static_rnn
     rnn/basic_lstm_cell/bias                    [4H]
     rnn/multi_rnn_cell/cell_0/lstm_cell/kernel  [I + H, 4H]  LSTMCell (and LSTMBlockCell)
     .../lstm_cell/w_i_diag, w_f_diag, w_o_diag  [H]          use_peepholes=True
-    .../lstm_cell/projection/kernel             [H, P]       num_proj=P (refused later)
+    .../lstm_cell/projection/kernel             [H, P]       num_proj=P
     .../gru_cell/gates/kernel                   [I + H, 2H]  GRUCell, columns r, u
     .../gru_cell/gates/bias                     [2H]
     .../gru_cell/candidate/kernel, /bias        [I + H, H], [H]   (GRUBlockCell: w_ru, b_ru,
@@ -16,15 +16,26 @@ TF1 names a cell's variables after the cell, under the scope of the ``static_rnn
 
 The kernel's rows are [x_t, h_{t-1}] concatenated: the first I rows read the input, the last
 H the previous output. Optimizer slots live *under* their variable's name
-(``kernel/Adam``, ``Variable/RMSProp_1``) and are skipped.
+(``kernel/Adam``, ``Variable/RMSProp_1``) and are skipped. How cells make one RNN (stacks,
+bidirectional pairs) is ``tf1_lstm.port.stacks``.
 
-The dense head on top is found by shape (``tf1_lstm.port.dense_head``). Anything that fits
-more than one way is an ``AmbiguousGraph`` naming the candidates and the option that picks one.
+Around the cells: an embedding in front (``tf1_lstm.port.embedding``), and the dense head on
+top, found by shape (``tf1_lstm.port.dense_head``), which reads one of::
+
+    head_reads     the head's input                        TF1 programs
+    "last"         outputs[:, -1]  [B, H_top]              states[-1].h; outputs[-1] of
+                   (= the top layer's final h one way)     static_rnn (documents 000, 002)
+    "every_step"   outputs         [B, T, H_top]           a char model: reshape(outputs,
+                                                           [-1, H]) @ W (document 004)
+    "final_states" [fw final h, bw final h]  [B, 2H]       bidirectional: concat of the
+                                                           two final states
+
+Anything that fits more than one way is an ``AmbiguousGraph`` naming the candidates and the
+option that picks one.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -32,20 +43,18 @@ import numpy as np
 
 from tf1_lstm.cells.kinds import CELL_KINDS, cell_kind, listed
 from tf1_lstm.port.dense_head import DenseHead, find_dense
-from tf1_lstm.port.errors import AmbiguousGraph, MalformedCell, NoRnnVariablesFound
+from tf1_lstm.port.embedding import Embedding, find_embedding
+from tf1_lstm.port.errors import MalformedCell, NoRnnVariablesFound
+from tf1_lstm.port.stacks import (  # noqa: F401 - CELL_CLASSES is part of this module's API
+    CELL_CLASSES,
+    CELL_VARIABLE,
+    CellVariables,
+    candidates,
+    pick,
+)
 
-# variable scope -> the TF1 class that creates it: each kind's (lstm_cell is also an LSTMCell
-# without peepholes, kind lstm), and LSTMBlockFusedCell's, which reads as an LSTMCell
-CELL_CLASSES = {kind.scope: kind.tf1_class for kind in CELL_KINDS.values()} | {
-    "lstm_fused_cell": "LSTMBlockFusedCell"}
-_GRU_BLOCK_NAMES = {"w_ru": "gates/kernel", "b_ru": "gates/bias",
-                    "w_c": "candidate/kernel", "b_c": "candidate/bias"}
-CELL_VARIABLE = re.compile(
-    r"^(?:(?P<path>.*)/)?(?P<cell>" + "|".join(CELL_CLASSES) + r")/"
-    r"(?P<var>kernel|bias|recurrent_kernel|w_[ifo]_diag|projection/kernel"
-    r"|(?:gates|candidate)/(?:kernel|bias)|w_ru|b_ru|w_c|b_c)$")
-_LAYER_PATH = re.compile(r"^(?P<stack>(?:.*/)?multi_rnn_cell)/cell_(?P<index>\d+)(?:/|$)")
 _PEEPHOLES = ("w_i_diag", "w_f_diag", "w_o_diag")
+HEAD_OPTIONS = {"last": "last", "every-step": "every_step", "final-states": "final_states"}
 
 
 @dataclass(frozen=True)
@@ -74,119 +83,162 @@ class Tf1Layer:
         """The checkpoint name of the variable every application of this cell multiplies by."""
         return self.variables[cell_kind(self.kind).main_kernel]
 
+    def spec(self) -> dict:
+        return {"kind": self.kind, "input_size": self.input_size, "units": self.units,
+                "projection": self.projection}
+
 
 @dataclass(frozen=True)
 class Tf1Rnn:
-    """A stack of TF1 cells (one layer, or a MultiRNNCell) and an optional dense head."""
+    """A stack of TF1 cells (one layer, a MultiRNNCell, or a bidirectional pair of either),
+    an optional embedding in front and an optional dense head on top."""
 
     stack: str  # "rnn/multi_rnn_cell" for a MultiRNNCell, the cell's scope for a lone cell
-    layers: tuple[Tf1Layer, ...]
+    layers: tuple[Tf1Layer, ...]  # the forward (or only) direction, bottom first
     dense: DenseHead | None
+    backward: tuple[Tf1Layer, ...] | None = None  # bidirectional: the bw cells, bottom first
+    merge: str | None = None  # bidirectional: "per_layer" or "at_top" (tf1_lstm.port.stacks)
+    embedding: Embedding | None = None
+    head_reads: str = "last"  # see the module docstring
 
     @property
     def input_size(self) -> int:
         return self.layers[0].input_size
 
     @property
+    def all_layers(self) -> tuple[Tf1Layer, ...]:
+        return self.layers + (self.backward or ())
+
+    @property
+    def output_size(self) -> int:
+        """The width of ``outputs``: the top layer's, [fw, bw] concatenated if bidirectional."""
+        return self.layers[-1].output_size + (self.backward[-1].output_size if self.backward
+                                              else 0)
+
+    @property
     def ported_variables(self) -> set[str]:
         """The checkpoint names of every variable the port carries over."""
-        names = {name for layer in self.layers for name in layer.variables.values()}
+        names = {name for layer in self.all_layers for name in layer.variables.values()}
         if self.dense:
             names |= {self.dense.kernel_name, *filter(None, [self.dense.bias_name])}
+        if self.embedding:
+            names.add(self.embedding.name)
         return names
 
     def with_forget_bias(self, forget_bias: float) -> Tf1Rnn:
         """The same model with every LSTM layer's forget_bias set to ``forget_bias``."""
-        return replace(self, layers=tuple(replace(layer, forget_bias=float(forget_bias))
-                                          for layer in self.layers))
+        def each(layers):
+            return layers and tuple(replace(layer, forget_bias=float(forget_bias))
+                                    for layer in layers)
+        return replace(self, layers=each(self.layers), backward=each(self.backward))
 
     def architecture(self) -> dict:
         """The shape of the model as plain JSON data: what the target world rebuilds."""
-        return {"layers": [{"kind": layer.kind, "input_size": layer.input_size,
-                            "units": layer.units, "projection": layer.projection}
-                           for layer in self.layers],
+        return {"layers": [layer.spec() for layer in self.layers],
+                "backward": [layer.spec() for layer in self.backward] if self.backward
+                else None,
+                "merge": self.merge,
+                "embedding": list(self.embedding.table.shape) if self.embedding else None,
+                "head_reads": self.head_reads,
                 "classes": self.dense.classes if self.dense else None}
 
     def describe(self) -> list[str]:
         """One line per layer and for the head, for the command's report."""
         lines = []
-        for k, layer in enumerate(self.layers):
-            first = next(j for j, other in enumerate(self.layers) if other.scope == layer.scope)
-            shared = (f" (the same cell as layer {first}: MultiRNNCell([cell] * n) shares its "
-                      f"weights)" if first < k else "")
-            lines.append(f"layer {k}: {layer.cell_class}({layer.units})"
-                         f"{' with peepholes' if cell_kind(layer.kind).peepholes else ''}, "
-                         f"input {layer.input_size}  [{layer.scope}]{shared}")
+        if self.embedding:
+            vocabulary, dim = self.embedding.table.shape
+            lines.append(f"embedding: {self.embedding.name} [{vocabulary}, {dim}]: "
+                         f"ids [B, T] -> [B, T, {dim}]")
+        directions = [("", self.layers)] if not self.backward else \
+            [("fw ", self.layers), ("bw ", self.backward)]
+        for label, layers in directions:
+            for k, layer in enumerate(layers):
+                first = next(j for j, other in enumerate(layers) if other.scope == layer.scope)
+                shared = (f" (the same cell as layer {first}: MultiRNNCell([cell] * n) shares "
+                          f"its weights)" if first < k else "")
+                peepholes = " with peepholes" if cell_kind(layer.kind).peepholes else ""
+                lines.append(f"{label}layer {k}: {layer.cell_class}({layer.units}){peepholes}, "
+                             f"input {layer.input_size}  [{layer.scope}]{shared}")
+        if self.backward:
+            how = ("each layer reads the [fw, bw] outputs below" if self.merge == "per_layer"
+                   else "the two stacks meet only at the top")
+            lines.append(f"bidirectional: outputs [B, T, {self.output_size}] = [fw, bw]; {how}")
         if self.dense:
             bias = self.dense.bias_name or "no bias (zeros)"
+            reads = {"last": "outputs[:, -1]", "every_step": "every step's output",
+                     "final_states": "[fw final h, bw final h]"}[self.head_reads]
             lines.append(f"dense head: {self.dense.kernel_name} {list(self.dense.kernel.shape)}"
-                         f" + {bias}")
+                         f" + {bias}, on {reads}")
         else:
             lines.append("dense head: none (the port ends at the RNN's outputs and states)")
         return lines
 
 
 def find_rnn(shapes: Mapping[str, tuple[int, ...]], read: Callable[[str], np.ndarray],
-             scope: str | None = None, dense: str | None = None) -> Tf1Rnn:
+             scope: str | None = None, dense: str | None = None,
+             embedding: str | None = None, head_reads: str = "last") -> Tf1Rnn:
     """The RNN in a checkpoint's float variables ``shapes``; ``read(name)`` gives the arrays.
 
     ``scope`` picks one stack when there are several; ``dense`` is ``"KERNEL[,BIAS]"`` to
-    pick the head, ``"none"`` for no head, or None to find it by shape.
+    pick the head, ``"none"`` for no head, or None to find it by shape; ``embedding`` names
+    the embedding variable (``"none"``: no embedding; None: found by name and shape).
     """
     variables = {name: shape for name, shape in shapes.items() if not is_slot(name, shapes)}
-    stacks = _group_cells(variables)
-    if not stacks:
+    found = candidates(variables)
+    if not found:
         raise _nothing_found(variables)
-    stack = _pick_stack(stacks, scope)
-    layer_cells = stacks[stack]
+    chosen = pick(found, scope)
     used = {name for name in variables if CELL_VARIABLE.match(name)}  # no head among these
-    layers = tuple(cell.layer(variables, read) for cell in layer_cells)
-    _check_stack(stack, layers)
-    head = find_dense(variables, used, layers[-1].output_size, dense, read)
-    return Tf1Rnn(stack=stack, layers=layers, dense=head)
+    layers = tuple(read_layer(cell, variables, read) for cell in chosen.forward)
+    backward = None
+    if chosen.backward:
+        backward = tuple(read_layer(cell, variables, read) for cell in chosen.backward)
+        _check_pairs(chosen.name, layers, backward, chosen.merge)
+    else:
+        _check_stack(chosen.name, layers)
+    model = Tf1Rnn(stack=chosen.name, layers=layers, dense=None, backward=backward,
+                   merge=chosen.merge, head_reads=head_reads)
+    table = find_embedding(variables, used, model.input_size, embedding, read)
+    used |= {table.name} if table else set()
+    head = find_dense(variables, used, model.output_size, dense, read)
+    return replace(model, dense=head, embedding=table)
 
 
 # ---- the cells ----------------------------------------------------------------------------
 
-@dataclass
-class _CellVariables:
-    scope: str  # ".../basic_lstm_cell"
-    cell: str  # "basic_lstm_cell"
-    names: dict[str, str]  # the cell's variable name -> checkpoint name
-
-    def layer(self, shapes: Mapping[str, tuple[int, ...]],
-              read: Callable[[str], np.ndarray]) -> Tf1Layer:
-        """Check the shapes fit one cell of this class and read its arrays."""
-        shape = {var: shapes[name] for var, name in self.names.items()}
-        cell_class = CELL_CLASSES[self.cell]
-        if "recurrent_kernel" in shape:
-            raise MalformedCell(
-                f"{self.scope} has a recurrent_kernel: that is a Keras (tf.keras / Keras 3) "
-                f"LSTM, not a TF1 cell, and is already in Keras' layout; load it with Keras "
-                f"instead of porting it.")
-        if self.cell == "gru_cell":
-            kind, needed = "gru", ("gates/kernel", "gates/bias", "candidate/kernel",
-                                   "candidate/bias")
-        elif self.cell == "basic_rnn_cell":
-            kind, needed = "rnn", ("kernel", "bias")
-        else:
-            peepholes = [var for var in _PEEPHOLES if var in shape]
-            if peepholes and len(peepholes) != 3:
-                raise MalformedCell(f"{self.scope} has {', '.join(peepholes)} but not all of "
-                                    f"{', '.join(_PEEPHOLES)}; a TF1 peephole cell has all three")
-            kind = "peephole" if peepholes else "lstm"
-            needed = ("kernel", "bias", *peepholes)
-        missing = [var for var in needed if var not in shape]
-        if missing:
-            raise MalformedCell(f"{self.scope} ({cell_class}) lacks {', '.join(missing)}: the "
-                                f"checkpoint is incomplete or not from a {cell_class}")
-        input_size, units, projection = _sizes(self.scope, kind, shape)
-        arrays = {var: np.asarray(read(self.names[var]), dtype=np.float32)
-                  for var in (*needed, *(["projection/kernel"] if projection else []))}
-        variables = {var: self.names[var] for var in arrays}
-        return Tf1Layer(kind=kind, cell_class=cell_class, scope=self.scope,
-                        input_size=input_size, units=units, arrays=arrays, projection=projection,
-                        variables=variables)
+def read_layer(cell: CellVariables, shapes: Mapping[str, tuple[int, ...]],
+               read: Callable[[str], np.ndarray]) -> Tf1Layer:
+    """Check the shapes fit one cell of ``cell``'s class and read its arrays."""
+    shape = {var: shapes[name] for var, name in cell.names.items()}
+    cell_class = CELL_CLASSES[cell.cell]
+    if "recurrent_kernel" in shape:
+        raise MalformedCell(
+            f"{cell.scope} has a recurrent_kernel: that is a Keras (tf.keras / Keras 3) "
+            f"LSTM, not a TF1 cell, and is already in Keras' layout; load it with Keras "
+            f"instead of porting it.")
+    if cell.cell == "gru_cell":
+        kind, needed = "gru", ("gates/kernel", "gates/bias", "candidate/kernel",
+                               "candidate/bias")
+    elif cell.cell == "basic_rnn_cell":
+        kind, needed = "rnn", ("kernel", "bias")
+    else:
+        peepholes = [var for var in _PEEPHOLES if var in shape]
+        if peepholes and len(peepholes) != 3:
+            raise MalformedCell(f"{cell.scope} has {', '.join(peepholes)} but not all of "
+                                f"{', '.join(_PEEPHOLES)}; a TF1 peephole cell has all three")
+        kind = "peephole" if peepholes else "lstm"
+        needed = ("kernel", "bias", *peepholes)
+    missing = [var for var in needed if var not in shape]
+    if missing:
+        raise MalformedCell(f"{cell.scope} ({cell_class}) lacks {', '.join(missing)}: the "
+                            f"checkpoint is incomplete or not from a {cell_class}")
+    input_size, units, projection = _sizes(cell.scope, kind, shape)
+    arrays = {var: np.asarray(read(cell.names[var]), dtype=np.float32)
+              for var in (*needed, *(["projection/kernel"] if projection else []))}
+    variables = {var: cell.names[var] for var in arrays}
+    return Tf1Layer(kind=kind, cell_class=cell_class, scope=cell.scope,
+                    input_size=input_size, units=units, arrays=arrays, projection=projection,
+                    variables=variables)
 
 
 def _sizes(scope: str, kind: str, shape: dict[str, tuple[int, ...]]) -> tuple[int, int, int | None]:
@@ -220,65 +272,6 @@ def is_slot(name: str, shapes: Mapping[str, object]) -> bool:
     return any("/".join(parts[:k]) in shapes for k in range(1, len(parts)))
 
 
-def _group_cells(variables: Mapping[str, tuple[int, ...]]) -> dict[str, list[_CellVariables]]:
-    """Stack scope -> its cells in layer order (cell_0, cell_1, ...)."""
-    cells: dict[str, _CellVariables] = {}
-    for name in variables:
-        match = CELL_VARIABLE.match(name)
-        if not match:
-            continue
-        scope = name[: -len(match["var"]) - 1]
-        cell = cells.setdefault(scope, _CellVariables(scope, match["cell"], {}))
-        var = _GRU_BLOCK_NAMES.get(match["var"], match["var"])
-        cell.names[var] = name
-    by_stack: dict[str, dict[int, list[_CellVariables]]] = {}
-    for cell in cells.values():
-        path = cell.scope[: -len(cell.cell)].rstrip("/")
-        layer = _LAYER_PATH.match(path)
-        # a MultiRNNCell is one stack; a lone cell is a stack of one, named by its own scope
-        stack, index = (layer["stack"], int(layer["index"])) if layer else (cell.scope, 0)
-        by_stack.setdefault(stack, {}).setdefault(index, []).append(cell)
-    stacks = {}
-    for stack, by_index in sorted(by_stack.items()):
-        for index, same in by_index.items():
-            if len(same) > 1:
-                raise MalformedCell(
-                    f"layer {index} of stack '{stack}' has several cells: "
-                    f"{', '.join(cell.scope for cell in same)}; a MultiRNNCell has one per layer")
-        if sorted(by_index) != list(range(len(by_index))):
-            raise MalformedCell(f"stack '{stack}' has layers {sorted(by_index)}; a MultiRNNCell "
-                                f"numbers them cell_0, cell_1, ... without gaps")
-        stacks[stack] = [by_index[index][0] for index in sorted(by_index)]
-    return stacks
-
-
-def _pick_stack(stacks: dict[str, list[_CellVariables]], scope: str | None) -> str:
-    """The one stack, or the one ``scope`` names (the stack itself, a folder above it, or a
-    cell inside it)."""
-    if scope is not None:
-        scope = scope.strip("/")
-        chosen = [stack for stack in stacks if stack == scope] or [
-            stack for stack in stacks if stack.startswith(scope + "/")]
-        if not chosen:  # a cell's scope inside a stack: the longest stack it lies in
-            inside = [stack for stack in stacks if scope.startswith(stack + "/")]
-            chosen = [max(inside, key=len)] if inside else []
-        if len(chosen) == 1:
-            return chosen[0]
-        if not chosen:
-            raise AmbiguousGraph(f"--scope {scope} matches no RNN stack; the checkpoint has: "
-                                 f"{_list_stacks(stacks)}")
-        stacks = {stack: stacks[stack] for stack in chosen}
-    if len(stacks) == 1:
-        return next(iter(stacks))
-    raise AmbiguousGraph(f"the checkpoint holds {len(stacks)} RNN stacks: {_list_stacks(stacks)}."
-                         f" Pick one with --scope, e.g. --scope {next(iter(stacks))}")
-
-
-def _list_stacks(stacks: dict[str, list[_CellVariables]]) -> str:
-    return "; ".join(f"'{stack}' ({len(cells)} x {CELL_CLASSES[cells[0].cell]})"
-                     for stack, cells in stacks.items())
-
-
 def _check_stack(stack: str, layers: tuple[Tf1Layer, ...]) -> None:
     """Each layer reads the one below: layer k's I is layer k-1's output size."""
     for below, above in zip(layers, layers[1:], strict=False):
@@ -287,6 +280,25 @@ def _check_stack(stack: str, layers: tuple[Tf1Layer, ...]) -> None:
                 f"stack '{stack}': {above.scope} reads {above.input_size} inputs but the layer "
                 f"below ({below.scope}) outputs {below.output_size}; these cells are not one "
                 f"MultiRNNCell (pick one with --scope)")
+
+
+def _check_pairs(name: str, forward: tuple[Tf1Layer, ...], backward: tuple[Tf1Layer, ...],
+                 merge: str) -> None:
+    """A bidirectional RNN's two directions read the same input; stacked per layer, layer
+    k + 1 of each reads layer k's [fw, bw] outputs."""
+    if merge == "at_top":  # two MultiRNNCells side by side, each reading the input
+        _check_stack(name, forward)
+        _check_stack(name, backward)
+    reads = [(0, backward[0], forward[0].input_size)]
+    if merge == "per_layer":
+        reads += [(k, layer, forward[k - 1].output_size + backward[k - 1].output_size)
+                  for k in range(1, len(forward)) for layer in (forward[k], backward[k])]
+    for k, layer, wanted in reads:
+        if layer.input_size != wanted:
+            raise MalformedCell(
+                f"bidirectional RNN '{name}': {layer.scope} reads {layer.input_size} inputs, "
+                f"but its layer {k} reads {wanted}; these cells are not one bidirectional RNN "
+                f"(pick one with --scope)")
 
 
 def _nothing_found(variables: Mapping[str, tuple[int, ...]]) -> NoRnnVariablesFound:

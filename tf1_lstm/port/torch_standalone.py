@@ -31,7 +31,16 @@ layer is used, elsewhere the TF1 equations are written out (t = each step, [a, b
         h = sigmoid(o + w_o_diag * c) * tanh(c)       # c: the new memory here
         h = h @ projection_kernel                      # num_proj=P only: [B, P]
 
-The head, if the TF1 graph had one, is ``nn.Linear(H, classes)`` on the top layer's final h.
+Around the cells: ``nn.Embedding(V, E)`` first when the TF1 graph looked its input up in a
+table (the model then takes ids [B, T]); a bidirectional RNN has a ``backward`` module per
+layer that reads the sequence reversed in time (``x.flip(1)``: TF1 reverses it the same way
+when no ``sequence_length`` is given), its outputs flipped back and concatenated with the
+forward ones, [B, T, H_fw + H_bw], per layer (``stack_bidirectional_dynamic_rnn``) or at the
+top of two stacks (``bidirectional_dynamic_rnn`` of two MultiRNNCells).
+
+The head, if the TF1 graph had one, is ``nn.Linear(H, classes)`` on the top layer's last
+output (its final h; ``outputs[-1]`` of static_rnn), on every step's output ([B, T, classes],
+a character model's), or on [fw final h, bw final h], as the TF1 graph applied it.
 The ``.pt`` file holds ``{"format", "architecture", "state_dict"}`` and loads with
 ``torch.load(path, weights_only=True)``.
 """
@@ -43,7 +52,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-FORMAT = "tf1-lstm port, torch, 2"
+FORMAT = "tf1-lstm port, torch, 3"
+READS = (FORMAT, "tf1-lstm port, torch, 2")  # format 2: no embedding, one direction
 
 
 class TF1GRU(nn.Module):
@@ -127,36 +137,84 @@ def _layer(kind: str, input_size: int, units: int, projection: int | None) -> nn
 
 
 class TF1Rnn(nn.Module):
-    """The TF1 stack (one module per cell, bottom first) and its optional dense head."""
+    """The TF1 model: an optional embedding, the stack (one module per cell, bottom first;
+    bidirectional: ``backward`` too) and its optional dense head."""
 
     def __init__(self, architecture: dict) -> None:
         super().__init__()
         self.architecture = architecture
-        self.layers = nn.ModuleList(_layer(layer["kind"], layer["input_size"], layer["units"],
-                                           layer.get("projection"))
-                                    for layer in architecture["layers"])
-        top = architecture["layers"][-1]
-        classes, top = architecture["classes"], top.get("projection") or top["units"]
-        self.head = nn.Linear(top, classes) if classes else None
+        vocabulary = architecture.get("embedding")
+        self.embedding = nn.Embedding(*vocabulary) if vocabulary else None  # [V, E]
+        self.layers = _modules(architecture["layers"])
+        backward = architecture.get("backward")
+        self.backward = _modules(backward) if backward else None
+        self.merge = architecture.get("merge")
+        self.head_reads = architecture.get("head_reads", "last")
+        # the head reads the top outputs, or [fw final h, bw final h]: as wide either way
+        width = sum(_output_size(layers[-1]) for layers in (architecture["layers"], backward)
+                    if layers)
+        classes = architecture["classes"]
+        self.head = nn.Linear(width, classes) if classes else None
 
-    def run(self, x: torch.Tensor) -> tuple[torch.Tensor, list[tuple[torch.Tensor, ...]]]:
-        """The top layer's outputs [B, T, H] and each layer's final state: (h, c) or (h,)."""
-        states = []
-        for layer in self.layers:
-            x, state = layer(x)
-            states.append(state)
-        return x, states
+    def run(self, x: torch.Tensor) -> tuple[torch.Tensor, list]:
+        """The top layer's outputs [B, T, H] and each layer's final state: (h, c) or (h,);
+        bidirectional: [B, T, H_fw + H_bw] and per layer a pair (fw state, bw state)."""
+        if self.embedding is not None:
+            x = self.embedding(x)  # ids [B, T] -> [B, T, E]
+        if self.backward is None:
+            states = []
+            for layer in self.layers:
+                x, state = layer(x)
+                states.append(state)
+            return x, states
+        if self.merge == "per_layer":  # each layer reads [fw, bw] of the layer below
+            states = []
+            for forward, backward in zip(self.layers, self.backward, strict=True):
+                x, pair = _both_ways([forward], [backward], x)
+                states.append((pair[0][0], pair[1][0]))
+            return x, states
+        x, (fw_states, bw_states) = _both_ways(self.layers, self.backward, x)  # at the top
+        return x, list(zip(fw_states, bw_states, strict=True))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         outputs, states = self.run(x)
-        return self.head(states[-1][0]) if self.head is not None else outputs
+        if self.head is None:
+            return outputs
+        if self.head_reads == "every_step":
+            return self.head(outputs)  # [B, T, classes]
+        if self.head_reads == "final_states":  # [fw final h, bw final h]
+            return self.head(torch.cat([states[-1][0][0], states[-1][1][0]], 1))
+        return self.head(outputs[:, -1])  # the top layer's last output: its final h one way
+
+
+def _both_ways(forward: nn.ModuleList, backward: nn.ModuleList, x: torch.Tensor):
+    """TF1's bidirectional RNN without sequence lengths: the backward stack reads the
+    sequence reversed in time, and its outputs are reversed back to line up with x's steps."""
+    fw, bw = x, x.flip(1)
+    fw_states, bw_states = [], []
+    for layer in forward:
+        fw, state = layer(fw)
+        fw_states.append(state)
+    for layer in backward:
+        bw, state = layer(bw)
+        bw_states.append(state)
+    return torch.cat([fw, bw.flip(1)], 2), (fw_states, bw_states)
+
+
+def _modules(layers: list[dict]) -> nn.ModuleList:
+    return nn.ModuleList(_layer(layer["kind"], layer["input_size"], layer["units"],
+                                layer.get("projection")) for layer in layers)
+
+
+def _output_size(layer: dict) -> int:
+    return layer.get("projection") or layer["units"]
 
 
 def load(path: str | Path | None = None) -> TF1Rnn:
     """The model saved at ``path`` (default: the ``.pt`` beside this file), in eval mode."""
     path = Path(path) if path is not None else Path(__file__).with_suffix(".pt")
     saved = torch.load(path, weights_only=True)
-    if not isinstance(saved, dict) or saved.get("format") != FORMAT:
+    if not isinstance(saved, dict) or saved.get("format") not in READS:
         raise ValueError(f"{path} is not a model written by tf1-lstm port --to torch "
                          f"(format {FORMAT!r})")
     model = TF1Rnn(saved["architecture"])

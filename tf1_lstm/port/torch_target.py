@@ -42,13 +42,15 @@ def write_and_run(architecture: dict, weights: dict[str, np.ndarray], x: np.ndar
 @torch.no_grad()
 def run(model: TF1Rnn, x: np.ndarray) -> dict[str, np.ndarray]:
     """Outputs and final states, named as the TF1 source names them."""
-    x_t = torch.from_numpy(np.asarray(x, np.float32))
+    ids = model.embedding is not None  # the model looks x up: ids [B, T]
+    x_t = torch.from_numpy(np.asarray(x, np.int64 if ids else np.float32))
     outputs, states = model.run(x_t)
     result = {"outputs": outputs}
     for k, state in enumerate(states):
-        result[f"state_{k}_h"] = state[0]
-        if len(state) == 2:
-            result[f"state_{k}_c"] = state[1]
+        pairs = [("", state)] if model.backward is None else [("", state[0]), ("bw_", state[1])]
+        for direction, parts in pairs:  # (h, c) or (h,)
+            result |= dict(zip((f"state_{k}_{direction}h", f"state_{k}_{direction}c"), parts,
+                               strict=False))
     result["logits" if model.head is not None else "outputs"] = model(x_t)  # what users call
     return {name: value.numpy() for name, value in result.items()}
 

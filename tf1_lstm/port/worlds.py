@@ -42,7 +42,7 @@ class TargetJob:
 
     architecture: dict  # Tf1Rnn.architecture(): layer kinds and sizes, classes
     weights: dict[str, np.ndarray]  # in the target's layout (tf1_lstm.port.layouts)
-    x: np.ndarray  # [B, T, I] float32
+    x: np.ndarray  # [B, T, I] float32, or ids [B, T] int32 for a model with an embedding
     path: Path  # the file the target writes (the command gives a staged temporary file)
 
 
@@ -55,7 +55,7 @@ class TargetWorld:
                              "path": str(Path(job.path).resolve())} for job in jobs]}
         arrays = {}
         for k, job in enumerate(jobs):
-            arrays[f"{k}/x"] = np.asarray(job.x, np.float32)
+            arrays[f"{k}/x"] = np.asarray(job.x)  # float32 [B, T, I], or int ids [B, T]
             arrays |= {f"{k}/weights/{name}": value for name, value in job.weights.items()}
         self._process = WorldProcess("tf2", TARGET_TASKS[target], request, arrays)
 
