@@ -22,7 +22,7 @@ import pytest
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.port.checkpoint import open_checkpoint
-from tf1_lstm.port.errors import ProjectionUnsupported
+from tf1_lstm.port.errors import ProjectionUnsupported, UnportableMapping
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.onnx_layout import OPSET, onnx_weights
 from tf1_lstm.port.proof import TOLERANCE, compare
@@ -81,9 +81,17 @@ CASES = {
         5, forget_bias=fb, use_peephole=True)], 1.0),
     "gru_block": Case(lambda fb: [rnn.GRUBlockCell(5)]),
     "gru_block_v2": Case(lambda fb: [rnn.GRUBlockCellV2(5)]),
+    # tf.contrib.rnn.LayerNormBasicLSTMCell: layer norm on each gate and on c (random gammas
+    # and betas); with layer_norm=False it is BasicLSTMCell's equations under its own scope
+    "layer_norm_2_fb05": Case(lambda fb: [rnn.LayerNormBasicLSTMCell(5, forget_bias=fb),
+                                          rnn.LayerNormBasicLSTMCell(4, forget_bias=fb)], 0.5),
+    "layer_norm_off_static": Case(lambda fb: [rnn.LayerNormBasicLSTMCell(
+        6, forget_bias=fb, layer_norm=False)], 0.0, static=True, head="out_weights"),
 }
 PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # Keras 3's LSTM has no projection
-KERAS_CASES = ONNX_CASES = [name for name in CASES if name not in PROJECTED]  # no projection
+LAYER_NORMED = ["layer_norm_2_fb05"]  # ONNX's LSTM operator has no layer norm
+KERAS_CASES = [name for name in CASES if name not in PROJECTED]
+ONNX_CASES = [name for name in KERAS_CASES if name not in LAYER_NORMED]
 TORCH_CASES = list(CASES)  # PyTorch holds every case exactly
 
 
@@ -227,7 +235,8 @@ def test_a_wrong_forget_bias_gives_a_port_that_runs_and_computes_something_else(
 
 
 @pytest.mark.parametrize("name", ["basic_3_fb1", "peephole_2_fb0", "gru_2", "basic_1_static_fb0",
-                                  "basic_rnn_1_no_head", *PROJECTED])
+                                  "basic_rnn_1_no_head", *PROJECTED, *LAYER_NORMED,
+                                  "layer_norm_off_static"])
 def test_rebuilt_tf1_source_equals_the_original_graph(name, saved):
     prefix, x, original = saved[name]
     found = open_checkpoint(prefix)
@@ -251,6 +260,15 @@ def test_a_projection_is_refused_for_keras_with_torch_as_the_exact_alternative(n
     with pytest.raises(ProjectionUnsupported, match=r"Exact alternative: --to torch.*proj_size"):
         refuse_unportable(model, "keras")
     refuse_unportable(model, "torch")
+
+
+@pytest.mark.parametrize("name", LAYER_NORMED)
+def test_a_layer_norm_lstm_is_refused_for_onnx_with_keras_and_torch_as_alternatives(name, saved):
+    found = open_checkpoint(saved[name][0])
+    model = find_rnn(found.shapes, found.read)
+    assert {layer.kind for layer in model.layers} == {"layer_norm_lstm"}
+    with pytest.raises(UnportableMapping, match=r"--to keras .*or --to torch"):
+        refuse_unportable(model, "onnx")
 
 
 @pytest.mark.parametrize("name", ["gru_2", "peephole_2_fb1", "uneven_lstm_5_3",

@@ -85,6 +85,19 @@ CELL_KINDS: dict[str, CellKind] = {kind.name: kind for kind in (
 )}
 
 
+# Cells the port reads from checkpoints but the documents do not use: no hand-written cell,
+# not in ``verify`` or the claims, so not in CELL_KINDS; ``cell_kind`` knows them.
+PORT_KINDS: dict[str, CellKind] = {kind.name: kind for kind in (
+    # tf.contrib.rnn.LayerNormBasicLSTMCell(layer_norm=True): layer norm on i, j, f, o and c,
+    # with input/gamma, input/beta, ... state/beta [H] and no bias (layer_norm=False is the
+    # lstm kind: BasicLSTMCell's equations under this cell's scope)
+    CellKind("layer_norm_lstm", "LayerNormBasicLSTMCell", (), "layer_norm_basic_lstm_cell",
+             "layer-norm LSTM (LayerNormBasicLSTMCell)", "#bf3989", state_parts=("c", "h"),
+             main_kernel="kernel", main_bias="bias", gate_blocks=4, weight_blocks=4,
+             peepholes=False, keras_layer="layer_norm_lstm"),
+)}
+
+
 def listed(words: Sequence[str], conjunction: str = "or") -> str:
     """('a', 'b', 'c') -> 'a, b or c': how help texts and messages name the kinds."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
@@ -92,6 +105,8 @@ def listed(words: Sequence[str], conjunction: str = "or") -> str:
 
 def cell_kind(name: str) -> CellKind:
     """The kind called ``name``; a ValueError naming the kinds there are otherwise."""
+    if name in PORT_KINDS:
+        return PORT_KINDS[name]
     if name not in CELL_KINDS:
         raise ValueError(f"cell must be one of {', '.join(CELL_KINDS)}; got {name!r}")
     return CELL_KINDS[name]

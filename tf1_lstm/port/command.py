@@ -34,7 +34,7 @@ from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFaile
 from tf1_lstm.port.files import (
     check_companion,
     check_output,
-    companion_module,
+    companion_modules,
     publish_companion,
     staged_output,
 )
@@ -213,10 +213,9 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
                  "above, so it cannot detect a wrong one.")
         _refuse_failed(proof, original, target_name, out)
     echo(f"wrote {out}")
-    module = publish_companion(out, target, kinds, force)
-    if module is not None:
+    for module in publish_companion(out, target, kinds, force):
         what = "its model in plain PyTorch" if target == "torch" else \
-            "the TF1 peephole cell, for keras.models.load_model"
+            f"the TF1 cell Keras 3 lacks ({_registers(module)}), for keras.models.load_model"
         echo(f"wrote {module} ({what})")
     echo(_usage(model, target, out))
     return PortReport(model, proof, out, original)
@@ -290,27 +289,33 @@ def _refuse_failed(proof: Proof, original: Proof | None, target_name: str, out: 
             f"please report it with the checkpoint's variable names and shapes.")
 
 
+def _registers(module: Path) -> str:
+    """The Keras cell a companion module registers."""
+    return "LayerNormLSTMCell" if module.stem.endswith("_layer_norm") else "PeepholeLSTMCell"
+
+
 def _usage(model: Tf1Rnn, target: str, out: Path) -> str:
     architecture = model.architecture()
     classes = architecture["classes"]
-    kinds = {layer.kind for layer in model.layers}
-    companion = companion_module(out, target, kinds)
+    kinds = {layer.kind for layer in model.all_layers}
+    companions = [module for module, _ in companion_modules(out, target, kinds)]
     returns = "logits" if classes else "the top layer's outputs"
+    x = (f"ids [B, T] int (< {model.embedding.table.shape[0]})" if model.embedding
+         else f"x [B, T, {model.input_size}] float32")
     if target == "onnx":
         return "\n".join([
             "load it (ONNX Runtime, or any ONNX runtime; batch and time are free):",
             "  import onnxruntime",
             f"  session = onnxruntime.InferenceSession({str(out)!r})",
             f"  {'logits' if classes else 'outputs'}, = session.run("
-            f"[{'logits' if classes else 'outputs'!r}], {{'x': x}})  # x [B, T, "
-            f"{model.input_size}] float32; also outputs, state_K_h, state_K_c"])
+            f"[{'logits' if classes else 'outputs'!r}], {{'x': x}})  # {x}"
+            f"{' (int64)' if model.embedding else ''}; also outputs, state_K_h, state_K_c"])
     if target == "torch":
-        module = companion[0].stem
+        module = companions[0].stem
         return "\n".join([
             f"load it (PyTorch only; {module}.py is beside {out.name}, tf1-lstm not needed):",
             f"  from {module} import load",
-            f"  model = load()  # model(x [B, T, {model.input_size}]) -> {returns}; "
-            f"model.run(x) -> outputs, states"])
+            f"  model = load()  # model({x}) -> {returns}; model.run(x) -> outputs, states"])
     if out.name.endswith(".weights.h5"):
         return "\n".join([
             "load it (tf1-lstm builds the model around these weights; --out NAME.keras "
@@ -319,9 +324,8 @@ def _usage(model: Tf1Rnn, target: str, out: Path) -> str:
             f"  model = build_keras_model({architecture})",
             f"  model.load_weights({str(out)!r})"])
     lines = ["load it (Keras 3 only, tf1-lstm not needed):"]
-    if companion is not None:
-        lines.append(f"  import {companion[0].stem}  # {companion[0].name}, beside "
-                     f"{out.name}: registers TF1's PeepholeLSTMCell")
-    lines.append(f"  model = keras.models.load_model({str(out)!r})  "
-                 f"# model(x [B, T, {model.input_size}]) -> {returns}")
+    for module in companions:
+        lines.append(f"  import {module.stem}  # {module.name}, beside {out.name}: registers "
+                     f"TF1's {_registers(module)}")
+    lines.append(f"  model = keras.models.load_model({str(out)!r})  # model({x}) -> {returns}")
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """The port's output files: the suffix its target writes, checked before any work.
 
-Besides the weights, a module file may be written beside them (``companion_module``): the
+Besides the weights, module files may be written beside them (``companion_modules``): the
 model in plain PyTorch (``port.py``), or the Keras cell Keras 3 lacks (``port_peephole.py``),
 so the port loads without tf1-lstm.
 
@@ -53,40 +53,44 @@ def _module_name(text: str) -> str:
     return f"_{name}" if name[:1].isdigit() else name
 
 
-def companion_module(path: Path, target: str, kinds: set[str]) -> tuple[Path, str] | None:
-    """The module file the port writes beside ``path``, and the file it copies, if any:
+KERAS_CELL_MODULES = {"peephole": ("peephole", "keras_peephole.py"),  # kind -> (suffix, file)
+                      "layer_norm_lstm": ("layer_norm", "keras_layer_norm.py")}
+
+
+def companion_modules(path: Path, target: str, kinds: set[str]) -> list[tuple[Path, str]]:
+    """The module files the port writes beside ``path``, each with the file it copies:
 
     - ``--to torch``: always ``port.py``, the model (``torch_standalone``);
-    - ``--to keras`` with a peephole layer, as a whole model (``.keras``):
-      ``port_peephole.py`` (``keras_peephole``), imported before ``load_model`` registers the
-      cell Keras 3 lacks. Built-in layers need none; a ``.weights.h5`` file needs the model
-      built in code anyway.
+    - ``--to keras`` as a whole model (``.keras``), for each cell Keras 3 lacks:
+      ``port_peephole.py`` (``keras_peephole``), ``port_layer_norm.py`` (``keras_layer_norm``),
+      imported before ``load_model`` to register the cell. Built-in layers need none; a
+      ``.weights.h5`` file needs the model built in code anyway.
     """
     if target == "torch":
-        return path.with_name(f"{_module_name(path.stem)}.py"), "torch_standalone.py"
-    if "peephole" in kinds and output_suffix(path) == ".keras":
-        return path.with_name(f"{_module_name(path.stem)}_peephole.py"), "keras_peephole.py"
-    return None
+        return [(path.with_name(f"{_module_name(path.stem)}.py"), "torch_standalone.py")]
+    if target != "keras" or output_suffix(path) != ".keras":
+        return []
+    return [(path.with_name(f"{_module_name(path.stem)}_{suffix}.py"), copied)
+            for kind, (suffix, copied) in KERAS_CELL_MODULES.items() if kind in kinds]
 
 
 def check_companion(path: Path, target: str, kinds: set[str], force: bool) -> None:
-    """Before the slow work: the companion module must not replace a file without --force."""
-    companion = companion_module(path, target, kinds)
-    if companion and companion[0].exists() and not force:
-        raise OutputExists(f"{companion[0]} already exists (the port writes the model's module "
-                           f"there, beside {path.name}); not overwriting it. Pass --force, or "
-                           "choose another --out.")
+    """Before the slow work: no companion module may replace a file without --force."""
+    for module, _ in companion_modules(path, target, kinds):
+        if module.exists() and not force:
+            raise OutputExists(f"{module} already exists (the port writes the model's module "
+                               f"there, beside {path.name}); not overwriting it. Pass --force, "
+                               "or choose another --out.")
 
 
-def publish_companion(path: Path, target: str, kinds: set[str], force: bool) -> Path | None:
-    """Copy the companion module (plain PyTorch / Keras, no tf1-lstm) beside ``path``."""
-    companion = companion_module(path, target, kinds)
-    if companion is None:
-        return None
-    module, copied = companion
-    with atomic_output(module, overwrite=force) as temporary:
-        temporary.write_text(Path(__file__).with_name(copied).read_text())
-    return module
+def publish_companion(path: Path, target: str, kinds: set[str], force: bool) -> list[Path]:
+    """Copy the companion modules (plain PyTorch / Keras, no tf1-lstm) beside ``path``."""
+    written = []
+    for module, copied in companion_modules(path, target, kinds):
+        with atomic_output(module, overwrite=force) as temporary:
+            temporary.write_text(Path(__file__).with_name(copied).read_text())
+        written.append(module)
+    return written
 
 
 @contextlib.contextmanager

@@ -205,7 +205,7 @@ def _forget_bias_of(op: tf.Operation) -> tuple[float, str] | None:
     """(forget_bias, op name) for one application: Split:2 + Const, or the block op's attr."""
     if op.type in ("LSTMBlockCell", "BlockLSTM"):
         return float(op.get_attr("forget_bias")), op.name
-    split = next(_follow(op, ["BiasAdd", "Split"]), None)
+    split = next(_follow(op, ["BiasAdd", "Split"]), None) or next(_follow(op, ["Split"]), None)
     if split is None or len(split.outputs) != 4:
         return None
     for add in split.outputs[2].consumers():  # f
@@ -214,6 +214,28 @@ def _forget_bias_of(op: tf.Operation) -> tuple[float, str] | None:
             value = _constant(other)
             if value is not None:
                 return value, add.name
+    return _forget_bias_after_norm(split.outputs[2])
+
+
+def _forget_bias_after_norm(f: tf.Tensor) -> tuple[float, str] | None:
+    """LayerNormBasicLSTMCell: sigmoid(LN_forget(f) + forget_bias), a few ops below f. The
+    Add of a scalar Const that feeds a Sigmoid (layer norm's own epsilon feeds an Rsqrt)."""
+    frontier, seen = [f.op], set()
+    for _ in range(NEAR):
+        below = []
+        for op in frontier:
+            for consumer in (c for out in op.outputs for c in out.consumers()):
+                if consumer.name in seen:
+                    continue
+                seen.add(consumer.name)
+                below.append(consumer)
+                if consumer.type in ("Add", "AddV2") and any(
+                        c.type == "Sigmoid" for c in consumer.outputs[0].consumers()):
+                    values = [_constant(t) for t in consumer.inputs]
+                    value = next((v for v in values if v is not None), None)
+                    if value is not None:
+                        return value, consumer.name
+        frontier = below
     return None
 
 

@@ -28,7 +28,8 @@ def roles(model: Tf1Rnn) -> dict[str, str]:
     result = {}
     if model.embedding:
         result[model.embedding.name] = "embedding (ids -> the RNN's input)"
-    for direction, layers in (("", model.layers), ("bw ", model.backward or ())):
+    forward = "fw " if model.backward else ""
+    for direction, layers in ((forward, model.layers), ("bw ", model.backward or ())):
         for k, layer in enumerate(layers):
             for array, name in layer.variables.items():
                 result.setdefault(name, f"{direction}layer {k} {array}")

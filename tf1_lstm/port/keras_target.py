@@ -7,8 +7,9 @@ The model is the TF1 graph in idiomatic Keras 3, one layer per TF1 cell::
     ...                                                   # one such layer per MultiRNNCell cell
     logits = keras.layers.Dense(n_classes)(h)             # h of the top layer = states[-1][1]
 
-(``GRU(H, reset_after=False)``, ``SimpleRNN(H)`` or ``RNN(PeepholeLSTMCell(H))`` in place of
-``LSTM`` for the other cells.) Without a dense head the model's output is ``seq``. Around it::
+(``GRU(H, reset_after=False)``, ``SimpleRNN(H)``, ``RNN(PeepholeLSTMCell(H))`` or
+``RNN(LayerNormLSTMCell(H, forget_bias))`` in place of ``LSTM`` for the other cells.) Without
+a dense head the model's output is ``seq``. Around it::
 
     ids -> keras.layers.Embedding(V, E)                   # an embedding: x is ids [B, T]
     Bidirectional(LSTM(H, ...)) per layer                 # stack_bidirectional_dynamic_rnn
@@ -25,6 +26,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from tf1_lstm.port.keras_layer_norm import LayerNormLSTMCell
 from tf1_lstm.port.keras_peephole import PeepholeLSTMCell
 from tf1_lstm.port.layouts import keras_layer_name
 from tf1_lstm.port.worlds import run_target_jobs
@@ -45,7 +47,7 @@ def build_keras_model(architecture: dict) -> keras.Model:
     top_h, final_states = None, None
     if merge is None:
         for k, spec in enumerate(layers):
-            seq, *state = _rnn_layer(k, spec["kind"], spec["units"])(seq)  # [B, T, H], [h(, c)]
+            seq, *state = _rnn_layer(k, spec)(seq)  # [B, T, H], [h(, c)]
         top_h = state[0]  # Keras returns [h, c]: h first (TF1's LSTMStateTuple is (c, h))
     else:
         seq, fw_states, bw_states = _bidirectional_layers(architecture, seq)
@@ -69,12 +71,12 @@ def _bidirectional_layers(architecture: dict, seq):
         fw_states, bw_states = [], []
         for k, spec in enumerate(layers):
             seq, *states = keras.layers.Bidirectional(
-                _rnn_layer(k, spec["kind"], spec["units"]), name=f"bidirectional_{k}")(seq)
+                _rnn_layer(k, spec), name=f"bidirectional_{k}")(seq)
             half = len(states) // 2  # [fw h(, c), bw h(, c)]
             fw_states.append(states[:half])
             bw_states.append(states[half:])
         return seq, fw_states, bw_states
-    cells = [_rnn_cell(spec["kind"], spec["units"]) for spec in layers]
+    cells = [_rnn_cell(spec) for spec in layers]
     seq, *states = keras.layers.Bidirectional(
         keras.layers.RNN(keras.layers.StackedRNNCells(cells), return_sequences=True,
                          return_state=True, name="stack"), name="bidirectional")(seq)
@@ -86,7 +88,8 @@ def _h(state):
     return state[0] if isinstance(state, list | tuple) else state
 
 
-def _rnn_layer(k: int, kind: str, units: int) -> keras.layers.Layer:
+def _rnn_layer(k: int, spec: dict) -> keras.layers.Layer:
+    kind, units = spec["kind"], spec["units"]
     common = {"return_sequences": True, "return_state": True, "name": keras_layer_name(k, kind)}
     match kind:
         case "lstm":
@@ -97,10 +100,13 @@ def _rnn_layer(k: int, kind: str, units: int) -> keras.layers.Layer:
             return keras.layers.GRU(units, reset_after=False, **common)
         case "rnn":
             return keras.layers.SimpleRNN(units, **common)
+        case "layer_norm_lstm":
+            return keras.layers.RNN(_rnn_cell(spec), **common)
     raise ValueError(f"unknown layer kind {kind!r}")
 
 
-def _rnn_cell(kind: str, units: int) -> keras.layers.Layer:
+def _rnn_cell(spec: dict) -> keras.layers.Layer:
+    kind, units = spec["kind"], spec["units"]
     match kind:
         case "lstm":
             return keras.layers.LSTMCell(units)
@@ -110,6 +116,8 @@ def _rnn_cell(kind: str, units: int) -> keras.layers.Layer:
             return keras.layers.GRUCell(units, reset_after=False)
         case "rnn":
             return keras.layers.SimpleRNNCell(units)
+        case "layer_norm_lstm":
+            return LayerNormLSTMCell(units, forget_bias=spec["forget_bias"])
     raise ValueError(f"unknown layer kind {kind!r}")
 
 

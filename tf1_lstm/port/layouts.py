@@ -131,7 +131,15 @@ def _keras_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
         case "rnn":  # keras.layers.SimpleRNN
             kernel_x, kernel_h = split_kernel(a["kernel"], layer.input_size)
             return {"kernel": kernel_x, "recurrent_kernel": kernel_h, "bias": a["bias"]}
+        case "layer_norm_lstm":  # keras_layer_norm.LayerNormLSTMCell: TF1's arrays as saved
+            return layer_norm_arrays(layer)
     raise ValueError(f"unknown layer kind {layer.kind!r}")
+
+
+def layer_norm_arrays(layer: Tf1Layer) -> dict[str, np.ndarray]:
+    """A LayerNormBasicLSTMCell's arrays as its Keras and PyTorch cells name them: ``kernel``
+    [I + H, 4H] (i, j, f, o), ``input/gamma`` -> ``input_gamma`` [H], ..."""
+    return {name.replace("/", "_"): value for name, value in layer.arrays.items()}
 
 
 def _block(array: np.ndarray, k: int, n: int) -> np.ndarray:
@@ -174,6 +182,8 @@ def _torch_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
         case "rnn":  # nn.RNN(nonlinearity="tanh")
             kernel_x, kernel_h = split_kernel(a["kernel"], layer.input_size)
             weight_ih, weight_hh, bias = kernel_x.T, kernel_h.T, a["bias"]
+        case "layer_norm_lstm":  # TF1LayerNormLSTM: TF1's arrays as saved
+            return layer_norm_arrays(layer)
         case "gru":  # TF1GRU: TF1's arrays as saved
             return {"gates_kernel": a["gates/kernel"], "gates_bias": a["gates/bias"],
                     "candidate_kernel": a["candidate/kernel"],

@@ -58,7 +58,8 @@ def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
 
 def _decide_layers(resolved: ResolvedModel) -> None:
     model, facts = resolved.model, resolved.facts
-    directions = [("", "layers", facts.layer_scopes if facts else None)]
+    directions = [("fw " if model.backward else "", "layers",
+                   facts.layer_scopes if facts else None)]
     if model.backward:
         directions.append(("bw ", "backward", facts.backward_scopes if facts else None))
     for label, field_name, scopes in directions:

@@ -25,6 +25,12 @@ def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
                     f"cell. Exact alternatives: --to torch or --to onnx, which hold each "
                     f"direction's own cell.")
     for layer in rnn.all_layers:
+        if layer.kind == "layer_norm_lstm" and target == "onnx":
+            raise UnportableMapping(
+                f"{layer.scope} is a LayerNormBasicLSTMCell: each gate and the memory c are "
+                f"layer-normalised inside the step. ONNX's LSTM operator has no such step, and "
+                f"this converter writes the recurrent operators only. Exact alternatives: "
+                f"--to keras (a LayerNormLSTMCell module beside the .keras file) or --to torch.")
         if layer.projection and target == "onnx":
             raise ProjectionUnsupported(
                 f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): h = (o * tanh(c)) @ "

@@ -26,19 +26,21 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tf1_lstm.cells.kinds import CELL_KINDS
+from tf1_lstm.cells.kinds import CELL_KINDS, PORT_KINDS
 from tf1_lstm.port.errors import AmbiguousGraph, MalformedCell
 
 # variable scope -> the TF1 class that creates it: each kind's (lstm_cell is also an LSTMCell
 # without peepholes, kind lstm), and LSTMBlockFusedCell's, which reads as an LSTMCell
-CELL_CLASSES = {kind.scope: kind.tf1_class for kind in CELL_KINDS.values()} | {
+CELL_CLASSES = {kind.scope: kind.tf1_class
+                for kind in (*CELL_KINDS.values(), *PORT_KINDS.values())} | {
     "lstm_fused_cell": "LSTMBlockFusedCell"}
 GRU_BLOCK_NAMES = {"w_ru": "gates/kernel", "b_ru": "gates/bias",
                    "w_c": "candidate/kernel", "b_c": "candidate/bias"}
 CELL_VARIABLE = re.compile(
     r"^(?:(?P<path>.*)/)?(?P<cell>" + "|".join(CELL_CLASSES) + r")/"
     r"(?P<var>kernel|bias|recurrent_kernel|w_[ifo]_diag|projection/kernel"
-    r"|(?:gates|candidate)/(?:kernel|bias)|w_ru|b_ru|w_c|b_c)$")
+    r"|(?:gates|candidate)/(?:kernel|bias)|w_ru|b_ru|w_c|b_c"
+    r"|(?:input|transform|forget|output|state)/(?:gamma|beta))$")
 _LAYER_PATH = re.compile(r"^(?P<stack>(?:.*/)?multi_rnn_cell)/cell_(?P<index>\d+)(?:/|$)")
 _DIRECTION = re.compile(r"^(?P<pair>(?:.*/)?)fw/(?P<rest>.*)$")  # the last .../fw/...
 _STACKED_PAIR = re.compile(r"^(?P<stack>(?:.*/)?stack_bidirectional_rnn)/cell_(?P<index>\d+)/")

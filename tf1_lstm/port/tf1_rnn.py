@@ -13,6 +13,10 @@ TF1 names a cell's variables after the cell, under the scope of the ``static_rnn
     .../gru_cell/candidate/kernel, /bias        [I + H, H], [H]   (GRUBlockCell: w_ru, b_ru,
                                                                      w_c, b_c)
     .../basic_rnn_cell/kernel, /bias            [I + H, H], [H]   BasicRNNCell
+    .../layer_norm_basic_lstm_cell/kernel       [I + H, 4H]  LayerNormBasicLSTMCell, i, j, f, o
+    .../layer_norm_basic_lstm_cell/input/gamma  [H]          and beta, for input, transform,
+                                                             forget, output, state (no bias;
+                                                             layer_norm=False: a bias instead)
 
 The kernel's rows are [x_t, h_{t-1}] concatenated: the first I rows read the input, the last
 H the previous output. Optimizer slots live *under* their variable's name
@@ -54,6 +58,9 @@ from tf1_lstm.port.stacks import (  # noqa: F401 - CELL_CLASSES is part of this 
 )
 
 _PEEPHOLES = ("w_i_diag", "w_f_diag", "w_o_diag")
+# LayerNormBasicLSTMCell's gains and shifts [H]: one pair per gate i, j, f, o and for c
+LAYER_NORMS = tuple(f"{scope}/{part}" for scope in ("input", "transform", "forget", "output",
+                                                     "state") for part in ("gamma", "beta"))
 HEAD_OPTIONS = {"last": "last", "every-step": "every_step", "final-states": "final_states"}
 
 
@@ -84,8 +91,12 @@ class Tf1Layer:
         return self.variables[cell_kind(self.kind).main_kernel]
 
     def spec(self) -> dict:
-        return {"kind": self.kind, "input_size": self.input_size, "units": self.units,
+        """The layer for the target world; a layer-norm LSTM's forget_bias is an argument of
+        its target cell (added after the norm, as TF1 adds it), the others' go into a bias."""
+        spec = {"kind": self.kind, "input_size": self.input_size, "units": self.units,
                 "projection": self.projection}
+        return spec | ({"forget_bias": self.forget_bias} if self.kind == "layer_norm_lstm"
+                       else {})
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,10 @@ def read_layer(cell: CellVariables, shapes: Mapping[str, tuple[int, ...]],
                                "candidate/bias")
     elif cell.cell == "basic_rnn_cell":
         kind, needed = "rnn", ("kernel", "bias")
+    elif cell.cell == "layer_norm_basic_lstm_cell" and "bias" not in shape:
+        kind, needed = "layer_norm_lstm", ("kernel", *LAYER_NORMS)  # layer_norm=True
+    elif cell.cell == "layer_norm_basic_lstm_cell":  # layer_norm=False: BasicLSTMCell's math
+        kind, needed = "lstm", ("kernel", "bias")
     else:
         peepholes = [var for var in _PEEPHOLES if var in shape]
         if peepholes and len(peepholes) != 3:
@@ -245,7 +260,8 @@ def _sizes(scope: str, kind: str, shape: dict[str, tuple[int, ...]]) -> tuple[in
     """(I, H, P) from the shapes, or MalformedCell saying which shape does not fit."""
     spec = cell_kind(kind)
     blocks, kernel_var, bias_var = spec.gate_blocks, spec.main_kernel, spec.main_bias
-    kernel, bias = shape[kernel_var], shape[bias_var]
+    kernel = shape[kernel_var]
+    bias = shape.get(bias_var, (kernel[1],))  # a layer-norm LSTM has no bias
     if len(kernel) != 2 or kernel[1] % blocks or bias != (kernel[1],):
         raise MalformedCell(f"{scope}: {kernel_var} {list(kernel)} and {bias_var} {list(bias)} "
                             f"are not [I + H, {blocks}H] and [{blocks}H]")
@@ -256,6 +272,7 @@ def _sizes(scope: str, kind: str, shape: dict[str, tuple[int, ...]]) -> tuple[in
     recurrent = projection or units  # rows of the kernel that read h_{t-1}
     input_size = kernel[0] - recurrent
     expected = {"w_i_diag": (units,), "w_f_diag": (units,), "w_o_diag": (units,),
+                **{var: (units,) for var in LAYER_NORMS},
                 "candidate/kernel": (kernel[0], units), "candidate/bias": (units,),
                 "projection/kernel": (units, recurrent)}
     wrong = [f"{var} {list(shape[var])} (expected {list(want)})"

@@ -38,6 +38,15 @@ when no ``sequence_length`` is given), its outputs flipped back and concatenated
 forward ones, [B, T, H_fw + H_bw], per layer (``stack_bidirectional_dynamic_rnn``) or at the
 top of two stacks (``bidirectional_dynamic_rnn`` of two MultiRNNCells).
 
+``layer_norm_lstm``  LayerNormBasicLSTMCell, ``TF1LayerNormLSTM``: layer norm (TF1's
+    ``contrib.layers.layer_norm``, epsilon 1e-12, variance over H) on each gate and on c, with
+    TF1's ``input/gamma`` ... ``state/beta`` as ``input_gamma`` ... ``state_beta``::
+
+        i, j, f, o = split([x_t, h] @ kernel, 4)                         # [B, H] each
+        i, j, f, o = LN_input(i), LN_transform(j), LN_forget(f), LN_output(o)
+        c = LN_state(c * sigmoid(f + forget_bias) + sigmoid(i) * tanh(j))
+        h = tanh(c) * sigmoid(o)
+
 The head, if the TF1 graph had one, is ``nn.Linear(H, classes)`` on the top layer's last
 output (its final h; ``outputs[-1]`` of static_rnn), on every step's output ([B, T, classes],
 a character model's), or on [fw final h, bw final h], as the TF1 graph applied it.
@@ -110,6 +119,56 @@ class TF1PeepholeLSTM(nn.Module):
         return torch.stack(outputs, 1), (h, c)
 
 
+class TF1LayerNormLSTM(nn.Module):
+    """TF1's LayerNormBasicLSTMCell over a sequence, with TF1's variables."""
+
+    # TF1's layer-norm scopes, in the order TF1 creates them: the gates i, j, f, o, then c.
+    NORMALISED = ("input", "transform", "forget", "output", "state")
+
+    def __init__(self, input_size: int, hidden_size: int, layer_norm: bool = True,
+                 forget_bias: float = 1.0) -> None:
+        super().__init__()
+        self.layer_norm = layer_norm
+        self.forget_bias = float(forget_bias)
+        self.kernel = nn.Parameter(torch.zeros(input_size + hidden_size, 4 * hidden_size))
+        if not layer_norm:
+            self.bias = nn.Parameter(torch.zeros(4 * hidden_size))  # [4H]: i, j, f, o
+            return
+        self.register_parameter("bias", None)  # TF1 makes no bias when it normalises
+        for scope in self.NORMALISED:  # input_gamma, input_beta, ... [H] each
+            setattr(self, f"{scope}_gamma", nn.Parameter(torch.ones(hidden_size)))
+            setattr(self, f"{scope}_beta", nn.Parameter(torch.zeros(hidden_size)))
+
+    def _norm(self, z: torch.Tensor, scope: str) -> torch.Tensor:
+        """``contrib.layers.layer_norm(z)`` over the last axis, with ``scope``'s gamma, beta."""
+        gamma, beta = getattr(self, f"{scope}_gamma"), getattr(self, f"{scope}_beta")
+        epsilon = 1e-3 if z.dtype == torch.float16 else 1e-12
+        mean = z.mean(-1, keepdim=True)                                   # [B, 1]
+        variance = (z - mean).square().mean(-1, keepdim=True)             # [B, 1]
+        inv = torch.rsqrt(variance + epsilon) * gamma                     # [B, H]
+        return z * inv + (beta - mean * inv)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        units = self.kernel.shape[1] // 4
+        h = x.new_zeros(x.shape[0], units)  # [B, H]
+        c = x.new_zeros(x.shape[0], units)
+        outputs = []
+        for x_t in x.unbind(1):  # [B, I]
+            z = torch.cat([x_t, h], 1) @ self.kernel  # [B, 4H]
+            if self.bias is not None:
+                z = z + self.bias
+            i, j, f, o = z.chunk(4, dim=1)
+            if self.layer_norm:
+                i, j, f, o = (self._norm(gate, scope) for gate, scope in
+                              zip((i, j, f, o), self.NORMALISED[:4], strict=True))
+            c = c * torch.sigmoid(f + self.forget_bias) + torch.sigmoid(i) * torch.tanh(j)
+            if self.layer_norm:
+                c = self._norm(c, "state")
+            h = torch.tanh(c) * torch.sigmoid(o)
+            outputs.append(h)
+        return torch.stack(outputs, 1), (h, c)
+
+
 class _Single(nn.Module):
     """``nn.LSTM`` / ``nn.RNN`` of one layer, answering as the TF1 layers above do."""
 
@@ -124,7 +183,8 @@ class _Single(nn.Module):
         return outputs, (state[0],)
 
 
-def _layer(kind: str, input_size: int, units: int, projection: int | None) -> nn.Module:
+def _layer(kind: str, input_size: int, units: int, projection: int | None,
+           forget_bias: float = 1.0) -> nn.Module:
     if kind == "lstm":
         return _Single(nn.LSTM(input_size, units, batch_first=True, proj_size=projection or 0))
     if kind == "rnn":
@@ -133,6 +193,8 @@ def _layer(kind: str, input_size: int, units: int, projection: int | None) -> nn
         return TF1GRU(input_size, units)
     if kind == "peephole":
         return TF1PeepholeLSTM(input_size, units, projection)
+    if kind == "layer_norm_lstm":
+        return TF1LayerNormLSTM(input_size, units, forget_bias=forget_bias)
     raise ValueError(f"no PyTorch layer for a TF1 cell of kind {kind!r}")
 
 
@@ -203,7 +265,8 @@ def _both_ways(forward: nn.ModuleList, backward: nn.ModuleList, x: torch.Tensor)
 
 def _modules(layers: list[dict]) -> nn.ModuleList:
     return nn.ModuleList(_layer(layer["kind"], layer["input_size"], layer["units"],
-                                layer.get("projection")) for layer in layers)
+                                layer.get("projection"), layer.get("forget_bias", 1.0))
+                         for layer in layers)
 
 
 def _output_size(layer: dict) -> int:
