@@ -150,7 +150,7 @@ def test_a_forget_bias_option_that_contradicts_the_graph_is_an_error(saved, tmp_
 def test_the_proof_fails_when_the_port_misreads_the_graph(saved, tmp_path, monkeypatch):
     # A port that kept TF1's default 1.0 (the old behaviour) is caught by the graph, although
     # the rebuilt cells, built from the same wrong fact, agree with it.
-    monkeypatch.setattr(model_facts, "_decide_forget_bias", lambda resolved, option: None)
+    monkeypatch.setattr(model_facts, "_decide_forget_bias", lambda resolved, *options: None)
     with pytest.raises(ProofFailed, match="differ from the checkpoint's own graph"):
         port(saved["forget_bias_05"], tmp_path / "m.pt")
     assert not (tmp_path / "m.pt").exists()

@@ -9,11 +9,9 @@ Runtime) and must give the logits the TF1 program computed when it was saved.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
-from conftest import run_python
+from port_loading_support import logits_without_tf1_lstm
 from test_port_model_shapes import CASES, Case, save_case, states
 
 from tf1_lstm.compat import rnn, tf
@@ -86,43 +84,11 @@ def test_keras_gets_one_module_per_cell_it_lacks(ported):
         assert f"import {out.stem}_{module}" in printed
 
 
-def test_every_file_loads_and_computes_the_logits_where_tf1_lstm_is_not_installed(ported,
-                                                                                  tmp_path):
-    jobs = {}
-    for (name, target), (out, x, _, _, _) in ported.items():
-        np.save(tmp_path / f"{name}_{target}.npy", x)
-        jobs[f"{name}/{target}"] = (str(out), target, str(tmp_path / f"{name}_{target}.npy"))
-    result = run_python(f"""
-        import importlib, importlib.util, json, sys
-        from pathlib import Path
-        sys.modules["tf1_lstm"] = None  # the ports load without tf1-lstm
-        import numpy as np, keras, onnxruntime, torch
-        logits = {{}}
-        for key, (path, target, x_path) in {jobs!r}.items():
-            x = np.load(x_path)
-            if target == "onnx":
-                session = onnxruntime.InferenceSession(path)
-                feed = x.astype(np.int64) if x.dtype.kind == "i" else x
-                logits[key] = session.run(["logits"], {{"x": feed}})[0].tolist()
-            elif target == "keras":  # the cells Keras 3 lacks: the modules written beside it
-                sys.path.insert(0, str(Path(path).parent))
-                for module in Path(path).parent.glob(Path(path).stem + "_*.py"):
-                    importlib.import_module(module.stem)
-                logits[key] = keras.models.load_model(path)(x).numpy().tolist()
-            else:
-                spec = importlib.util.spec_from_file_location(key.replace("/", "_"),
-                                                              path[:-len(".pt")] + ".py")
-                standalone = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(standalone)
-                feed = torch.from_numpy(x.astype(np.int64) if x.dtype.kind == "i" else x)
-                with torch.no_grad():
-                    logits[key] = standalone.load(path)(feed).numpy().tolist()
-        print(json.dumps(logits))
-    """)
-    assert result.returncode == 0, result.stderr[-3000:]
-    logits = json.loads(result.stdout.splitlines()[-1])
+def test_every_file_loads_and_computes_the_logits_where_tf1_lstm_is_not_installed(ported):
+    logits = logits_without_tf1_lstm({f"{name}/{target}": (out, target, x) for (
+        name, target), (out, x, _, _, _) in ported.items()})
     for (name, target), (_, _, expected, _, _) in ported.items():
-        got = np.array(logits[f"{name}/{target}"])
+        got = logits[f"{name}/{target}"]
         assert got.shape == expected.shape, (name, target)
         assert np.max(np.abs(got - expected)) <= 2 * TOLERANCE, (name, target)
 

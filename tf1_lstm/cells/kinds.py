@@ -95,6 +95,13 @@ PORT_KINDS: dict[str, CellKind] = {kind.name: kind for kind in (
              "layer-norm LSTM (LayerNormBasicLSTMCell)", "#bf3989", state_parts=("c", "h"),
              main_kernel="kernel", main_bias="bias", gate_blocks=4, weight_blocks=4,
              peepholes=False, keras_layer="layer_norm_lstm"),
+    # tf.contrib.cudnn_rnn.CudnnCompatibleGRUCell (CudnnGRU's checkpoints): the reset gate
+    # multiplies the candidate's recurrent matmul, h @ hidden_projection/kernel + its bias,
+    # not h before it as GRUCell does; columns r, u as GRUCell's
+    CellKind("cudnn_gru", "CudnnCompatibleGRUCell", (), "cudnn_compatible_gru_cell",
+             "cuDNN GRU (CudnnCompatibleGRUCell)", "#57606a", state_parts=("h",),
+             main_kernel="gates/kernel", main_bias="gates/bias", gate_blocks=2,
+             weight_blocks=3, peepholes=False, keras_layer="gru_reset_after"),
 )}
 
 

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tf1_lstm.port.checkpoint import open_checkpoint
+from tf1_lstm.port.cudnn_sizes import parse_cudnn_sizes
+from tf1_lstm.port.cudnn_view import cudnn_checkpoint, refuse_cudnn
 from tf1_lstm.port.embedding import Embedding
 from tf1_lstm.port.eras import era_of, rename_lines, upgrade_checkpoint
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
@@ -109,6 +111,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "it: last (outputs[:, -1], the default), every-step (a head on "
                              "each step's output: logits [B, T, n]) or final-states "
                              "(bidirectional: [fw final h, bw final h])")
+    parser.add_argument("--cudnn", default=None, metavar="MODE,layers=L,units=H,input=I",
+                        help="the sizes of a tf.contrib.cudnn_rnn layer whose checkpoint holds "
+                             "only its opaque buffer, when the .meta graph does not show them: "
+                             "MODE lstm, gru or rnn_tanh; add ',bidirectional' for two "
+                             "directions (e.g. --cudnn lstm,layers=2,units=128,input=28)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the proof's random input (default: %(default)s)")
     parser.add_argument("--batch", type=_positive_int, default=4,
@@ -125,7 +132,8 @@ def main(args: argparse.Namespace) -> int:
     port_checkpoint(args.checkpoint, target=args.to, out=args.out,
                     forget_bias=args.forget_bias, force=args.force, scope=args.scope,
                     dense=args.dense, seed=args.seed, batch=args.batch, steps=args.steps,
-                    feeds=dict(args.feed or []), embedding=args.embedding, head=args.head)
+                    feeds=dict(args.feed or []), embedding=args.embedding, head=args.head,
+                    cudnn=args.cudnn)
     return 0
 
 
@@ -142,7 +150,8 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
                     scope: str | None = None, dense: str | None = None, seed: int = 0,
                     batch: int = 4, steps: int = 28, feeds: dict[str, str] | None = None,
                     embedding: str | None = None, head: str | None = None,
-                    echo: Callable[[str], None] = print) -> PortReport:
+                    cudnn: str | None = None, echo: Callable[[str], None] = print
+                    ) -> PortReport:
     """The whole command as a function (see the module docstring); raises on any failure,
     leaving ``out`` as it was. ``forget_bias`` None: read it from the .meta graph, else 1.0."""
     out = Path(out)
@@ -163,8 +172,13 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     if renamed:
         echo(f"{found.prefix} names its RNN variables as {era} did; read as TF 1.2+ names:")
         echo("\n".join(f"  {line}" for line in rename_lines(renamed)))
+    found, cudnn_facts = cudnn_checkpoint(found, parse_cudnn_sizes(cudnn) if cudnn else None)
+    if cudnn_facts is not None:
+        echo(f"{found.prefix} holds tf.contrib.cudnn_rnn layers; read as the cells they save:")
+        echo("\n".join(f"  {line}" for line in cudnn_facts.lines))
+        refuse_cudnn(cudnn_facts, found.shapes, scope)
     model = find_rnn(found.shapes, found.read, scope=scope, dense=dense, embedding=embedding)
-    resolved = resolve_model(model, found.prefix, forget_bias, old_names=era)
+    resolved = resolve_model(model, found.prefix, forget_bias, old_names=era, cudnn=cudnn_facts)
     run, reads, unported = _locate_in_graph(resolved, found, embedding)
     model = resolved.model
     x = _proof_input(model, run, seed, batch, steps)
@@ -267,6 +281,9 @@ def _proof_input(model: Tf1Rnn, run, seed: int, batch: int, steps: int) -> np.nd
 
 
 def _echo_facts(resolved: ResolvedModel, echo: Callable[[str], None]) -> None:
+    if resolved.known:
+        echo("known from the checkpoint's names:")
+        echo("\n".join(f"  {line}" for line in resolved.known))
     if resolved.read:
         echo(f"read from the checkpoint's graph ({resolved.facts.meta.name}):")
         echo("\n".join(f"  {line}" for line in resolved.read))

@@ -72,7 +72,11 @@ def import_graph(meta: Path) -> tuple[tf.Graph, tf.train.Saver | None]:
     graph = tf.Graph()
     try:
         with graph.as_default():
-            saver = tf.train.import_meta_graph(str(meta), clear_devices=True)
+            # a cuDNN layer's SAVEABLE_OBJECTS entry names an op import_meta_graph cannot
+            # rebuild (TF issue #23898): the Saver does not need it to restore variables
+            saver = tf.train.import_meta_graph(
+                str(meta), clear_devices=True,
+                restore_collections_predicate=lambda key: key != tf.GraphKeys.SAVEABLE_OBJECTS)
     except Exception as error:  # noqa: BLE001 - an op TF 2.21 lacks, a damaged file, ...
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise GraphUnreadable(f"{meta} cannot be imported into TensorFlow 2.21: {first}") from None

@@ -102,6 +102,8 @@ def _rnn_layer(k: int, spec: dict) -> keras.layers.Layer:
             return keras.layers.SimpleRNN(units, **common)
         case "layer_norm_lstm":
             return keras.layers.RNN(_rnn_cell(spec), **common)
+        case "cudnn_gru":  # reset_after=True (Keras' default): the reset after the matmul
+            return keras.layers.GRU(units, reset_after=True, **common)
     raise ValueError(f"unknown layer kind {kind!r}")
 
 
@@ -118,6 +120,8 @@ def _rnn_cell(spec: dict) -> keras.layers.Layer:
             return keras.layers.SimpleRNNCell(units)
         case "layer_norm_lstm":
             return LayerNormLSTMCell(units, forget_bias=spec["forget_bias"])
+        case "cudnn_gru":
+            return keras.layers.GRUCell(units, reset_after=True)
     raise ValueError(f"unknown layer kind {kind!r}")
 
 

@@ -133,7 +133,34 @@ def _keras_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
             return {"kernel": kernel_x, "recurrent_kernel": kernel_h, "bias": a["bias"]}
         case "layer_norm_lstm":  # keras_layer_norm.LayerNormLSTMCell: TF1's arrays as saved
             return layer_norm_arrays(layer)
+        case "cudnn_gru":  # keras.layers.GRU(reset_after=True): z, r, h; two bias rows
+            x, h, b_x, b_h = reset_after_gru(layer, ("u", "r"))
+            return {"kernel": x, "recurrent_kernel": h, "bias": np.stack([b_x, b_h])}
     raise ValueError(f"unknown layer kind {layer.kind!r}")
+
+
+def reset_after_gru(layer: Tf1Layer, order: tuple[str, str]
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A CudnnCompatibleGRUCell as a reset-after GRU's input kernel [I, 3H], recurrent kernel
+    [H, 3H], input bias [3H] and recurrent bias [3H], gates in ``order`` then the candidate.
+
+    TF1: r, u = sigmoid([x, h] @ gates/kernel + gates/bias), candidate = tanh(x @
+    input_projection/kernel + input_projection/bias + r * (h @ hidden_projection/kernel +
+    hidden_projection/bias)); the gates' one bias goes to the input side, zeros recurrent.
+    """
+    a = layer.arrays
+    gates_x, gates_h = split_kernel(a["gates/kernel"], layer.input_size)  # r, u
+    blocks = {"r": 0, "u": 1}
+    pick = [blocks[gate] for gate in order]
+    bias = a["gates/bias"]
+    zeros = np.zeros(layer.units, np.float32)
+    return (np.concatenate([*(_block(gates_x, k, 2) for k in pick),
+                            a["candidate/input_projection/kernel"]], axis=1),
+            np.concatenate([*(_block(gates_h, k, 2) for k in pick),
+                            a["candidate/hidden_projection/kernel"]], axis=1),
+            np.concatenate([*(_block(bias, k, 2) for k in pick),
+                            a["candidate/input_projection/bias"]]),
+            np.concatenate([zeros, zeros, a["candidate/hidden_projection/bias"]]))
 
 
 def layer_norm_arrays(layer: Tf1Layer) -> dict[str, np.ndarray]:
@@ -184,6 +211,10 @@ def _torch_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
             weight_ih, weight_hh, bias = kernel_x.T, kernel_h.T, a["bias"]
         case "layer_norm_lstm":  # TF1LayerNormLSTM: TF1's arrays as saved
             return layer_norm_arrays(layer)
+        case "cudnn_gru":  # nn.GRU: r, z, n, the reset after the matmul as cuDNN's
+            x, h, b_x, b_h = reset_after_gru(layer, ("r", "u"))
+            return {"layer.weight_ih_l0": x.T, "layer.weight_hh_l0": h.T,
+                    "layer.bias_ih_l0": b_x, "layer.bias_hh_l0": b_h}
         case "gru":  # TF1GRU: TF1's arrays as saved
             return {"gates_kernel": a["gates/kernel"], "gates_bias": a["gates/bias"],
                     "candidate_kernel": a["candidate/kernel"],

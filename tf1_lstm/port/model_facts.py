@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tf1_lstm.cells.kinds import is_lstm
+from tf1_lstm.port.cudnn_view import CudnnFacts
 from tf1_lstm.port.errors import ForgetBiasContradiction, GraphUnreadable
 from tf1_lstm.port.graph_facts import GraphFacts, read_graph_facts
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
@@ -31,18 +32,29 @@ class ResolvedModel:
     facts: GraphFacts | None  # None: no usable .meta
     read: list[str] = field(default_factory=list)  # facts read from the graph, for the report
     assumed: list[str] = field(default_factory=list)  # facts assumed, unchecked
+    known: list[str] = field(default_factory=list)  # facts the checkpoint's names show
 
 
 def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
-                  old_names: str | None = None) -> ResolvedModel:
+                  old_names: str | None = None, cudnn: CudnnFacts | None = None
+                  ) -> ResolvedModel:
     """``model`` with its layers and forget_bias decided (see the module docstring).
     ``old_names``: the era whose names the checkpoint (and so its graph) uses, when it is not
-    TF 1.2+: the graph's variables are then not the model's, and the graph is not read."""
+    TF 1.2+: the graph's variables are then not the model's, and the graph is not read.
+    ``cudnn``: what ``cudnn_view`` found; its LSTM cells add no forget_bias, and a cuDNN
+    layer's graph computes from its buffer, not from the cells: it is not read either."""
     meta = Path(f"{prefix}.meta")
     resolved = ResolvedModel(model, None)
+    resolved.assumed += list(cudnn.assumed) if cudnn else []
+    cudnn_cells = {scope for layer in cudnn.layers for scope in layer.cell_scopes} \
+        if cudnn else set()
     if meta.is_file() and old_names:
         resolved.assumed.append(f"(the {meta.name} graph names its variables as {old_names} "
                                 "did, not as the port reads them: it was not read)")
+    elif meta.is_file() and cudnn_cells & {layer.scope for layer in model.all_layers}:
+        resolved.assumed.append(f"(the {meta.name} graph computes the cuDNN layer from its "
+                                f"opaque buffer, not from the cells the port reads: it was not "
+                                f"read)")
     elif meta.is_file():
         try:
             resolved.facts = read_graph_facts(meta, model)
@@ -52,7 +64,7 @@ def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
         resolved.assumed.append(f"(no {meta.name} beside the checkpoint: the graph that would "
                                 f"show these facts)")
     _decide_layers(resolved)
-    _decide_forget_bias(resolved, forget_bias)
+    _decide_forget_bias(resolved, forget_bias, cudnn.forget_bias if cudnn else {})
     return resolved
 
 
@@ -81,22 +93,35 @@ def _decide_layers(resolved: ResolvedModel) -> None:
             f", {tied} of them re-applying a cell below (shared weights)" if tied else ""))
 
 
-def _decide_forget_bias(resolved: ResolvedModel, option: float | None) -> None:
-    resolved.model = replace(resolved.model,
-                             layers=_with_forget_biases(resolved, resolved.model.layers, option),
-                             backward=resolved.model.backward and _with_forget_biases(
-                                 resolved, resolved.model.backward, option))
+def _decide_forget_bias(resolved: ResolvedModel, option: float | None,
+                        by_name: dict[str, float]) -> None:
+    """Each LSTM layer's forget_bias: from its class's name (cuDNN's cells: 0), the graph,
+    --forget-bias, or TF1's default."""
+    def each(layers):
+        return layers and _with_forget_biases(resolved, layers, option, by_name)
+    resolved.model = replace(resolved.model, layers=each(resolved.model.layers),
+                             backward=each(resolved.model.backward))
     # a tied stack lists one note per application: keep each once, in order
     resolved.read = list(dict.fromkeys(resolved.read))
     resolved.assumed = list(dict.fromkeys(resolved.assumed))
 
 
-def _with_forget_biases(resolved: ResolvedModel, model_layers: tuple, option: float | None
-                        ) -> tuple:
+def _with_forget_biases(resolved: ResolvedModel, model_layers: tuple, option: float | None,
+                        by_name: dict[str, float]) -> tuple:
     layers = []
     for layer in model_layers:
         if not is_lstm(layer.kind):  # no forget gate
             layers.append(layer)
+            continue
+        if layer.scope in by_name:
+            value = by_name[layer.scope]
+            if option is not None and option != value:
+                raise ForgetBiasContradiction(
+                    f"--forget-bias {option:g} contradicts the checkpoint: {layer.scope} is a "
+                    f"cuDNN layer's CudnnCompatibleLSTMCell, which adds {value:g} to its forget "
+                    f"gate. Leave --forget-bias out. Nothing was written.")
+            resolved.known.append(f"forget_bias = {value:g} for {layer.scope} (a cuDNN LSTM)")
+            layers.append(replace(layer, forget_bias=value))
             continue
         found = resolved.facts.forget_bias.get(layer.scope) if resolved.facts else None
         if found is not None:

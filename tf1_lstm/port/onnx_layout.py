@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from tf1_lstm.port.layouts import TF1_FORGET_BLOCK, reorder_blocks, split_kernel
+from tf1_lstm.port.layouts import TF1_FORGET_BLOCK, reorder_blocks, reset_after_gru, split_kernel
 from tf1_lstm.port.tf1_rnn import Tf1Layer, Tf1Rnn
 
 OPSET = 21  # the operator set the model declares
 IR_VERSION = 10  # the file format opset 21 came with: ONNX Runtime 1.31 reads up to IR 13,
 # while onnx 1.23 writes 14 unless told
 LSTM_TF1_TO_ONNX = (0, 3, 2, 1)  # TF1 blocks (i, j, f, o) -> ONNX (i, o, f, c)
-ONNX_OPERATOR = {"lstm": "LSTM", "peephole": "LSTM", "gru": "GRU", "rnn": "RNN"}
+ONNX_OPERATOR = {"lstm": "LSTM", "peephole": "LSTM", "gru": "GRU", "rnn": "RNN",
+                 "cudnn_gru": "GRU"}  # the last with linear_before_reset=1
 
 
 def onnx_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
@@ -73,6 +74,9 @@ def _layer_inputs(layer: Tf1Layer) -> dict[str, np.ndarray]:
         return {"W": np.concatenate([reorder_blocks(gates_x, order), cand_x], axis=1).T,
                 "R": np.concatenate([reorder_blocks(gates_h, order), cand_h], axis=1).T,
                 "B": np.concatenate([bias, np.zeros(3 * h, np.float32)])}
+    if layer.kind == "cudnn_gru":  # z, r, h with the reset after R_h's matmul
+        x, h_kernel, b_x, b_h = reset_after_gru(layer, ("u", "r"))
+        return {"W": x.T, "R": h_kernel.T, "B": np.concatenate([b_x, b_h])}
     kernel_x, kernel_h = split_kernel(a["kernel"], layer.input_size)  # BasicRNNCell
     return {"W": kernel_x.T, "R": kernel_h.T,
             "B": np.concatenate([a["bias"], np.zeros(h, np.float32)])}

@@ -72,8 +72,8 @@ class _Graph:
         # layout 0: Y [T, 1, B, H], Y_h [1, B, H]; "reverse" reads x from its last step and
         # writes Y at the steps it read, as TF1's reversed-then-reversed-back outputs
         attributes = {"hidden_size": units, "direction": direction}
-        if op == "GRU":
-            attributes["linear_before_reset"] = 0  # TF1's GRUCell: reset before the matmul
+        if op == "GRU":  # TF1's GRUCell: reset before the matmul; cuDNN's after it
+            attributes["linear_before_reset"] = int(layer["kind"] == "cudnn_gru")
         self.nodes.append(helper.make_node(op, inputs, results, name=f"layer_{k}{suffix}",
                                            **attributes))
         for part, result in zip("hc", results[1:], strict=False):  # [1, B, H] -> [B, H]

@@ -29,6 +29,7 @@ import numpy as np
 
 from tf1_lstm.cells.kinds import layer_states, state_by_part
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.contrib.cudnn_rnn import CudnnCompatibleGRUCell
 from tf1_lstm.models.cells import make_cell, stack_cells
 from tf1_lstm.port.tf1_rnn import CELL_VARIABLE, Tf1Layer, Tf1Rnn
 
@@ -96,6 +97,8 @@ def _tf1_cell(layer: Tf1Layer) -> rnn.RNNCell:
     if layer.projection or (layer.kind == "lstm" and layer.cell_class != "BasicLSTMCell"):
         return rnn.LSTMCell(layer.units, use_peepholes=layer.kind == "peephole",
                             num_proj=layer.projection, forget_bias=layer.forget_bias)
+    if layer.kind == "cudnn_gru":  # tf.contrib.cudnn_rnn's, not tf.contrib.rnn's
+        return CudnnCompatibleGRUCell(layer.units)
     return make_cell(layer.kind, layer.units, layer.forget_bias)
 
 

@@ -40,6 +40,7 @@ CELL_VARIABLE = re.compile(
     r"^(?:(?P<path>.*)/)?(?P<cell>" + "|".join(CELL_CLASSES) + r")/"
     r"(?P<var>kernel|bias|recurrent_kernel|w_[ifo]_diag|projection/kernel"
     r"|(?:gates|candidate)/(?:kernel|bias)|w_ru|b_ru|w_c|b_c"
+    r"|candidate/(?:input|hidden)_projection/(?:kernel|bias)"
     r"|(?:input|transform|forget|output|state)/(?:gamma|beta))$")
 _LAYER_PATH = re.compile(r"^(?P<stack>(?:.*/)?multi_rnn_cell)/cell_(?P<index>\d+)(?:/|$)")
 _DIRECTION = re.compile(r"^(?P<pair>(?:.*/)?)fw/(?P<rest>.*)$")  # the last .../fw/...

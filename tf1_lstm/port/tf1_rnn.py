@@ -13,6 +13,9 @@ TF1 names a cell's variables after the cell, under the scope of the ``static_rnn
     .../gru_cell/candidate/kernel, /bias        [I + H, H], [H]   (GRUBlockCell: w_ru, b_ru,
                                                                      w_c, b_c)
     .../basic_rnn_cell/kernel, /bias            [I + H, H], [H]   BasicRNNCell
+    .../cudnn_compatible_gru_cell/gates/kernel  [I + H, 2H]  CudnnGRU's saved cells: r, u, and
+    .../candidate/input_projection/kernel, bias [I, H], [H]  the candidate's two halves (reset
+    .../candidate/hidden_projection/kernel, bias [H, H], [H] applied after the second matmul)
     .../layer_norm_basic_lstm_cell/kernel       [I + H, 4H]  LayerNormBasicLSTMCell, i, j, f, o
     .../layer_norm_basic_lstm_cell/input/gamma  [H]          and beta, for input, transform,
                                                              forget, output, state (no bias;
@@ -58,6 +61,8 @@ from tf1_lstm.port.stacks import (  # noqa: F401 - CELL_CLASSES is part of this 
 )
 
 _PEEPHOLES = ("w_i_diag", "w_f_diag", "w_o_diag")
+CUDNN_CANDIDATE = ("candidate/input_projection/kernel", "candidate/input_projection/bias",
+                   "candidate/hidden_projection/kernel", "candidate/hidden_projection/bias")
 # LayerNormBasicLSTMCell's gains and shifts [H]: one pair per gate i, j, f, o and for c
 LAYER_NORMS = tuple(f"{scope}/{part}" for scope in ("input", "transform", "forget", "output",
                                                      "state") for part in ("gamma", "beta"))
@@ -232,6 +237,8 @@ def read_layer(cell: CellVariables, shapes: Mapping[str, tuple[int, ...]],
                                "candidate/bias")
     elif cell.cell == "basic_rnn_cell":
         kind, needed = "rnn", ("kernel", "bias")
+    elif cell.cell == "cudnn_compatible_gru_cell":
+        kind, needed = "cudnn_gru", ("gates/kernel", "gates/bias", *CUDNN_CANDIDATE)
     elif cell.cell == "layer_norm_basic_lstm_cell" and "bias" not in shape:
         kind, needed = "layer_norm_lstm", ("kernel", *LAYER_NORMS)  # layer_norm=True
     elif cell.cell == "layer_norm_basic_lstm_cell":  # layer_norm=False: BasicLSTMCell's math
@@ -273,6 +280,10 @@ def _sizes(scope: str, kind: str, shape: dict[str, tuple[int, ...]]) -> tuple[in
     input_size = kernel[0] - recurrent
     expected = {"w_i_diag": (units,), "w_f_diag": (units,), "w_o_diag": (units,),
                 **{var: (units,) for var in LAYER_NORMS},
+                "candidate/input_projection/kernel": (kernel[0] - units, units),
+                "candidate/hidden_projection/kernel": (units, units),
+                "candidate/input_projection/bias": (units,),
+                "candidate/hidden_projection/bias": (units,),
                 "candidate/kernel": (kernel[0], units), "candidate/bias": (units,),
                 "projection/kernel": (units, recurrent)}
     wrong = [f"{var} {list(shape[var])} (expected {list(want)})"

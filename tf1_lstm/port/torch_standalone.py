@@ -16,6 +16,8 @@ layer is used, elsewhere the TF1 equations are written out (t = each step, [a, b
     added to the f block of ``bias_ih``. ``LSTMCell(num_proj=P)``: ``nn.LSTM(I, H,
     proj_size=P)``, the same equations: h = (o * tanh(c)) @ projection/kernel, [B, P].
 ``rnn``  BasicRNNCell: ``nn.RNN(I, H, nonlinearity="tanh")``.
+``cudnn_gru``  CudnnGRU (saved as CudnnCompatibleGRUCell): ``nn.GRU(I, H)``, the same equations,
+    the reset gate applied to ``W_hn h + b_hn``.
 ``gru``  GRUCell, ``TF1GRU``: PyTorch's ``nn.GRU`` applies the reset gate after its matmul,
     ``r * (W_hn h + b_hn)``; TF1 before it, so no ``nn.GRU`` weights compute TF1's GRU::
 
@@ -189,6 +191,8 @@ def _layer(kind: str, input_size: int, units: int, projection: int | None,
         return _Single(nn.LSTM(input_size, units, batch_first=True, proj_size=projection or 0))
     if kind == "rnn":
         return _Single(nn.RNN(input_size, units, nonlinearity="tanh", batch_first=True))
+    if kind == "cudnn_gru":  # CudnnGRU's equations are nn.GRU's
+        return _Single(nn.GRU(input_size, units, batch_first=True))
     if kind == "gru":
         return TF1GRU(input_size, units)
     if kind == "peephole":
