@@ -10,7 +10,9 @@ TF 1.0's ``core_rnn_cell_impl.py`` (TF 0.12's LSTMCell kernel as two row shards,
   TF 1.2+ graph restores, giving the original logits bit for bit;
 - ``tf1-lstm port`` reads the old checkpoint directly, and the written Keras 3 / PyTorch /
   ONNX file, loaded in a process where tf1_lstm cannot be imported, gives the original graph's
-  logits within 1e-5.
+  logits within 1e-5;
+- a ``.meta`` graph saved with the old names (made with a custom getter) is read by them, and
+  the port is proven against it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
 import pytest
 from checkpoint_eras_support import tf012_shards
 from conftest import run_python
@@ -221,3 +224,43 @@ def test_ckpt_upgrade_refuses_to_write_over_old_or_an_existing_new(old_checkpoin
     assert again == [f"{new} already uses TF 1.2+ names: nothing to upgrade, "
                      f"{tmp_path / 'newer.ckpt'} not written"]
     assert not Path(f"{tmp_path / 'newer.ckpt'}.index").exists()
+
+
+def tf10_names(getter, name, *args, **kwargs):
+    """A custom getter giving the cells' variables TF 1.0-1.1's names (weights, biases)."""
+    for new, old in (("/kernel", "/weights"), ("/bias", "/biases")):
+        if name.endswith(new):
+            name = name[: -len(new)] + old
+    return getter(name, *args, **kwargs)
+
+
+def test_an_old_eras_meta_graph_is_read_by_the_old_names_and_proves_the_port(tmp_path):
+    # The graph a TF 1.0 Saver wrote names the variables as the checkpoint does: the port
+    # finds the cells' ops by those names, reads forget_bias (0.5 here) from them, and proves
+    # the port against the restored graph.
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, STEPS, INPUTS], name="x")
+    with tf.variable_scope("", custom_getter=tf10_names):
+        cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(5, forget_bias=0.5)
+                                            for _ in range(2)])
+        outputs, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    w = tf.get_variable("softmax_w", [5, CLASSES])
+    logits = tf.matmul(outputs[:, -1], w) + tf.get_variable(
+        "softmax_b", [CLASSES], initializer=tf.random_normal_initializer())
+    with tf.Session() as session:
+        session.run(tf.global_variables_initializer())
+        names = sorted(v.op.name for v in tf.global_variables())
+        prefix = tf.train.Saver().save(session, str(tmp_path / "model.ckpt"))
+        x_value = np.random.default_rng(1).standard_normal((4, STEPS, INPUTS)).astype(np.float32)
+        expected = session.run(logits, {x: x_value})
+    assert "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/weights" in names
+    printed: list[str] = []
+    report = port_checkpoint(prefix, target="onnx", out=tmp_path / "m.onnx", steps=STEPS,
+                             echo=printed.append)
+    text = "\n".join(printed)
+    assert "names its RNN variables as TF 1.0-1.1 did" in text
+    assert [layer.forget_bias for layer in report.model.layers] == [0.5, 0.5]
+    assert "forget_bias = 0.5 for rnn/multi_rnn_cell/cell_0/basic_lstm_cell (op " in text
+    assert report.original is not None and report.original.ok and "NOT CHECKED" not in text
+    got = onnxruntime.InferenceSession(str(tmp_path / "m.onnx")).run(["logits"], {"x": x_value})
+    assert np.max(np.abs(got[0] - expected)) <= TOLERANCE

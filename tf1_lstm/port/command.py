@@ -31,7 +31,7 @@ from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.cudnn_sizes import parse_cudnn_sizes
 from tf1_lstm.port.cudnn_view import cudnn_checkpoint, refuse_cudnn
 from tf1_lstm.port.embedding import Embedding
-from tf1_lstm.port.eras import era_of, rename_lines, upgrade_checkpoint
+from tf1_lstm.port.eras import era_of, original_names, rename_lines, upgrade_checkpoint
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
 from tf1_lstm.port.files import (
     check_companion,
@@ -178,7 +178,8 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
         echo("\n".join(f"  {line}" for line in cudnn_facts.lines))
         refuse_cudnn(cudnn_facts, found.shapes, scope)
     model = find_rnn(found.shapes, found.read, scope=scope, dense=dense, embedding=embedding)
-    resolved = resolve_model(model, found.prefix, forget_bias, old_names=era, cudnn=cudnn_facts)
+    resolved = resolve_model(model, found.prefix, forget_bias,
+                             old_names=original_names(renamed), cudnn=cudnn_facts)
     run, reads, unported = _locate_in_graph(resolved, found, embedding)
     model = resolved.model
     x = _proof_input(model, run, seed, batch, steps)

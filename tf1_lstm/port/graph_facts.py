@@ -26,7 +26,7 @@ unrolled steps and dynamic_rnn's loop body alike (the loop's back edges are not 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,15 +83,25 @@ def import_graph(meta: Path) -> tuple[tf.Graph, tf.train.Saver | None]:
     return graph, saver
 
 
-def read_graph_facts(meta: Path, model: Tf1Rnn) -> GraphFacts:
-    """Import ``meta`` and read forget_bias, the layer order and the applications of ``model``."""
+def read_graph_facts(meta: Path, model: Tf1Rnn,
+                     old_names: Mapping[str, str | None] | None = None) -> GraphFacts:
+    """Import ``meta`` and read forget_bias, the layer order and the applications of ``model``.
+    ``old_names``: a variable's name in an old era's graph, by its TF 1.2+ name (``eras
+    .original_names``; None for a kernel saved in row shards, which the graph multiplies
+    shard by shard)."""
     graph, saver = import_graph(meta)
     facts = GraphFacts(meta, graph, saver, None, {}, [])
     scopes = {layer.scope: layer for layer in model.all_layers}
+    old_names = old_names or {}
     for scope, layer in scopes.items():
-        variable = find_variable(graph, layer.main_kernel)
+        name = old_names.get(layer.main_kernel, layer.main_kernel)
+        if name is None:
+            facts.unknown.append(f"{layer.main_kernel} was saved in row shards, each "
+                                 f"multiplied on its own in the graph")
+            continue
+        variable = find_variable(graph, name)
         if variable is None:
-            facts.unknown.append(f"the graph has no variable {layer.main_kernel}")
+            facts.unknown.append(f"the graph has no variable {name}")
             continue
         for op in readers(variable):
             if op.type == "MatMul" and op.inputs[0].op.type == "ConcatV2":

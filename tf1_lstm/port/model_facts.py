@@ -16,6 +16,7 @@ with the wrong one loads, runs, and scores a few points lower (measured: 94.8% v
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,11 +37,11 @@ class ResolvedModel:
 
 
 def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
-                  old_names: str | None = None, cudnn: CudnnFacts | None = None
-                  ) -> ResolvedModel:
+                  old_names: Mapping[str, str | None] | None = None,
+                  cudnn: CudnnFacts | None = None) -> ResolvedModel:
     """``model`` with its layers and forget_bias decided (see the module docstring).
-    ``old_names``: the era whose names the checkpoint (and so its graph) uses, when it is not
-    TF 1.2+: the graph's variables are then not the model's, and the graph is not read.
+    ``old_names``: each TF 1.2+ name's variable in the checkpoint (and so in its graph), when
+    the checkpoint is of an older era (``eras.original_names``).
     ``cudnn``: what ``cudnn_view`` found; its LSTM cells add no forget_bias, and a cuDNN
     layer's graph computes from its buffer, not from the cells: it is not read either."""
     meta = Path(f"{prefix}.meta")
@@ -48,16 +49,13 @@ def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
     resolved.assumed += list(cudnn.assumed) if cudnn else []
     cudnn_cells = {scope for layer in cudnn.layers for scope in layer.cell_scopes} \
         if cudnn else set()
-    if meta.is_file() and old_names:
-        resolved.assumed.append(f"(the {meta.name} graph names its variables as {old_names} "
-                                "did, not as the port reads them: it was not read)")
-    elif meta.is_file() and cudnn_cells & {layer.scope for layer in model.all_layers}:
+    if meta.is_file() and cudnn_cells & {layer.scope for layer in model.all_layers}:
         resolved.assumed.append(f"(the {meta.name} graph computes the cuDNN layer from its "
                                 f"opaque buffer, not from the cells the port reads: it was not "
                                 f"read)")
     elif meta.is_file():
         try:
-            resolved.facts = read_graph_facts(meta, model)
+            resolved.facts = read_graph_facts(meta, model, old_names)
         except GraphUnreadable as error:
             resolved.assumed.append(f"(the .meta graph could not be used: {error})")
     else:
