@@ -27,11 +27,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tf1_lstm.port.cell_options import (
+    CellDecisions,
+    apply_cell_clips,
+    parse_cell_clip,
+    peepholes_off,
+)
 from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.cudnn_sizes import parse_cudnn_sizes
 from tf1_lstm.port.cudnn_view import cudnn_checkpoint, refuse_cudnn
 from tf1_lstm.port.embedding import Embedding
-from tf1_lstm.port.eras import era_of, original_names, rename_lines, upgrade_checkpoint
+from tf1_lstm.port.eras import (
+    block_cell_facts,
+    era_of,
+    original_names,
+    rename_lines,
+    upgrade_checkpoint,
+)
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
 from tf1_lstm.port.files import (
     check_companion,
@@ -116,6 +128,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "only its opaque buffer, when the .meta graph does not show them: "
                              "MODE lstm, gru or rnn_tanh; add ',bidirectional' for two "
                              "directions (e.g. --cudnn lstm,layers=2,units=128,input=28)")
+    parser.add_argument("--cell-clip", default=None, metavar="C|none",
+                        help="the cell_clip old LSTMBlockCell / LSTMBlockFusedCell models were "
+                             "built with, where neither their release nor the .meta graph "
+                             "shows it (up to TF 1.3 the block ops clipped c to [-3, 3] by "
+                             "default)")
+    parser.add_argument("--peepholes", choices=("yes", "no"), default=None,
+                        help="whether a TF 0.10/0.11 LSTMBlockCell used its wci/wcf/wco "
+                             "(created either way then; default: no, TF's default)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the proof's random input (default: %(default)s)")
     parser.add_argument("--batch", type=_positive_int, default=4,
@@ -133,7 +153,7 @@ def main(args: argparse.Namespace) -> int:
                     forget_bias=args.forget_bias, force=args.force, scope=args.scope,
                     dense=args.dense, seed=args.seed, batch=args.batch, steps=args.steps,
                     feeds=dict(args.feed or []), embedding=args.embedding, head=args.head,
-                    cudnn=args.cudnn)
+                    cudnn=args.cudnn, cell_clip=args.cell_clip, peepholes=args.peepholes)
     return 0
 
 
@@ -150,7 +170,8 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
                     scope: str | None = None, dense: str | None = None, seed: int = 0,
                     batch: int = 4, steps: int = 28, feeds: dict[str, str] | None = None,
                     embedding: str | None = None, head: str | None = None,
-                    cudnn: str | None = None, echo: Callable[[str], None] = print
+                    cudnn: str | None = None, cell_clip: str | None = None,
+                    peepholes: str | None = None, echo: Callable[[str], None] = print
                     ) -> PortReport:
     """The whole command as a function (see the module docstring); raises on any failure,
     leaving ``out`` as it was. ``forget_bias`` None: read it from the .meta graph, else 1.0."""
@@ -168,6 +189,10 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     from tf1_lstm.port.source_tf1 import run_source
 
     found, renamed = upgrade_checkpoint(open_checkpoint(checkpoint))
+    cell_facts, decisions = block_cell_facts(renamed), CellDecisions()
+    off = peepholes_off(cell_facts, peepholes, decisions)
+    if off:  # those cells' wci/wcf/wco stay unread: use_peephole was False
+        found, renamed = upgrade_checkpoint(open_checkpoint(checkpoint), without_peepholes_in=off)
     era = era_of(renamed) if renamed else None
     if renamed:
         echo(f"{found.prefix} names its RNN variables as {era} did; read as TF 1.2+ names:")
@@ -178,8 +203,11 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
         echo("\n".join(f"  {line}" for line in cudnn_facts.lines))
         refuse_cudnn(cudnn_facts, found.shapes, scope)
     model = find_rnn(found.shapes, found.read, scope=scope, dense=dense, embedding=embedding)
+    model = apply_cell_clips(model, cell_facts, parse_cell_clip(cell_clip), decisions)
     resolved = resolve_model(model, found.prefix, forget_bias,
                              old_names=original_names(renamed), cudnn=cudnn_facts)
+    resolved.known += decisions.known
+    resolved.assumed += decisions.assumed
     run, reads, unported = _locate_in_graph(resolved, found, embedding)
     model = resolved.model
     x = _proof_input(model, run, seed, batch, steps)

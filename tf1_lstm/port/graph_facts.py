@@ -65,6 +65,7 @@ class GraphFacts:
     layer_index: dict[str, int] = field(default_factory=dict)  # application op -> its layer k
     unknown: list[str] = field(default_factory=list)  # facts that could not be read, and why
     backward_scopes: tuple[str, ...] | None = None  # the same for a bidirectional RNN's bw
+    cell_clip: dict[str, tuple[float, str]] = field(default_factory=dict)  # scope -> (clip, op)
 
 
 def import_graph(meta: Path) -> tuple[tf.Graph, tf.train.Saver | None]:
@@ -116,6 +117,7 @@ def read_graph_facts(meta: Path, model: Tf1Rnn,
                 facts.applications.append(Application(op, scope, op.inputs[1], None))
         if is_lstm(layer.kind):
             _read_forget_bias(facts, scope)
+            _read_cell_clip(facts, scope)
     facts.layer_scopes = _layer_order(facts, {layer.scope for layer in model.layers})
     if model.backward:
         facts.backward_scopes = _layer_order(facts, {layer.scope for layer in model.backward})
@@ -213,6 +215,35 @@ def _read_forget_bias(facts: GraphFacts, scope: str) -> None:
     elif values:
         listing = ", ".join(f"{value:g} ({where})" for value, where in values.items())
         facts.unknown.append(f"{scope} is applied with different forget_bias values: {listing}")
+
+
+def _read_cell_clip(facts: GraphFacts, scope: str) -> None:
+    """The cell_clip of the LSTM at ``scope``: a block op's attribute (LSTMBlockCell clipped
+    at 3 by default up to TF 1.3; -1 is none), or LSTMCell(cell_clip=C)'s clip_by_value on c
+    (none found: nothing recorded)."""
+    found = {_cell_clip_of(a.op) for a in facts.applications if a.scope == scope}
+    if len(found) == 1 and (clip := next(iter(found))) is not None:
+        facts.cell_clip[scope] = clip
+
+
+def _cell_clip_of(op: tf.Operation) -> tuple[float, str] | None:
+    if op.type in ("LSTMBlockCell", "BlockLSTM"):  # -1: no clipping
+        return float(op.get_attr("cell_clip")), op.name
+    frontier, seen = [op], set()
+    for _ in range(2 * NEAR):  # c = clip_by_value(f * c + i * j, -C, C): Minimum(c, C)
+        below = []
+        for current in frontier:
+            for consumer in (c for out in current.outputs for c in out.consumers()):
+                if consumer.name in seen or consumer.type == "NextIteration":
+                    continue
+                seen.add(consumer.name)
+                below.append(consumer)
+                if consumer.type == "Minimum" and "clip_by_value" in consumer.name:
+                    value = _constant(consumer.inputs[1])
+                    if value is not None:
+                        return value, consumer.name
+        frontier = below
+    return None
 
 
 def _forget_bias_of(op: tf.Operation) -> tuple[float, str] | None:

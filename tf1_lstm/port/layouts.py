@@ -198,6 +198,8 @@ def torch_state_dict(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
 
 def _torch_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
     a = layer.arrays
+    if layer.kind == "lstm" and layer.cell_clip:  # TF1LSTMCell without peepholes
+        return _tf1_lstm_cell_weights(layer)
     match layer.kind:
         case "lstm":  # nn.LSTM: i, f, g, o
             gates = lstm_gates_for_target(layer)
@@ -219,17 +221,22 @@ def _torch_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
             return {"gates_kernel": a["gates/kernel"], "gates_bias": a["gates/bias"],
                     "candidate_kernel": a["candidate/kernel"],
                     "candidate_bias": a["candidate/bias"]}
-        case "peephole":  # TF1PeepholeLSTM: TF1's i, j, f, o, forget_bias folded into f
-            bias = a["bias"].copy()
-            h = layer.units
-            bias[TF1_FORGET_BLOCK * h:(TF1_FORGET_BLOCK + 1) * h] += np.float32(layer.forget_bias)
-            projection = {"projection_kernel": a["projection/kernel"]} if layer.projection \
-                else {}  # [H, P]
-            return {"kernel": a["kernel"], "bias": bias, "w_i_diag": a["w_i_diag"],
-                    "w_f_diag": a["w_f_diag"], "w_o_diag": a["w_o_diag"], **projection}
+        case "peephole":  # TF1LSTMCell with its peepholes
+            return {**_tf1_lstm_cell_weights(layer), "w_i_diag": a["w_i_diag"],
+                    "w_f_diag": a["w_f_diag"], "w_o_diag": a["w_o_diag"]}
         case _:
             raise ValueError(f"unknown layer kind {layer.kind!r}")
     return _torch_lstm(weight_ih, weight_hh, bias)
+
+
+def _tf1_lstm_cell_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
+    """TF1LSTMCell's kernel and bias: TF1's i, j, f, o, forget_bias folded into f; and the
+    projection [H, P] if there is one."""
+    a, h = layer.arrays, layer.units
+    bias = a["bias"].copy()
+    bias[TF1_FORGET_BLOCK * h:(TF1_FORGET_BLOCK + 1) * h] += np.float32(layer.forget_bias)
+    projection = {"projection_kernel": a["projection/kernel"]} if layer.projection else {}
+    return {"kernel": a["kernel"], "bias": bias, **projection}
 
 
 def _torch_lstm(weight_ih: np.ndarray, weight_hh: np.ndarray,

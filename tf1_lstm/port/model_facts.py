@@ -137,5 +137,20 @@ def _with_forget_biases(resolved: ResolvedModel, model_layers: tuple, option: fl
                 "TF1's default; pass --forget-bias if the cells were built with another"
             note = f"forget_bias = {value:g} for {layer.scope} ({how})"
         (resolved.read if found is not None else resolved.assumed).append(note)
-        layers.append(replace(layer, forget_bias=value))
+        layers.append(replace(layer, forget_bias=value, cell_clip=_cell_clip(resolved, layer)))
     return tuple(layers)
+
+
+def _cell_clip(resolved: ResolvedModel, layer) -> float | None:
+    """The graph's cell_clip for the layer, or the one its old release's names imply."""
+    found = resolved.facts.cell_clip.get(layer.scope) if resolved.facts else None
+    if found is None:
+        return layer.cell_clip  # set from the era's facts or --cell-clip before, or None
+    value, op = found
+    if value <= 0:
+        if layer.cell_clip:
+            resolved.read.append(f"no cell_clip for {layer.scope} (op {op}: cell_clip={value:g})")
+        return None
+    resolved.read.append(f"cell_clip = {value:g} for {layer.scope} (op {op}): c is clipped to "
+                         f"[-{value:g}, {value:g}] at every step")
+    return value

@@ -25,6 +25,13 @@ def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
                     f"cell. Exact alternatives: --to torch or --to onnx, which hold each "
                     f"direction's own cell.")
     for layer in rnn.all_layers:
+        if layer.cell_clip and target in ("keras", "onnx"):
+            raise UnportableMapping(
+                f"{layer.scope} clips its memory to [-{layer.cell_clip:g}, {layer.cell_clip:g}] "
+                f"at every step (cell_clip={layer.cell_clip:g}). "
+                f"{'Keras 3' if target == 'keras' else 'ONNX'}'s LSTM has no such clip (ONNX's "
+                f"clip attribute bounds the gates' inputs, not c). Exact alternative: --to "
+                f"torch (TF1LSTMCell with its cell_clip).")
         if layer.kind == "layer_norm_lstm" and target == "onnx":
             raise UnportableMapping(
                 f"{layer.scope} is a LayerNormBasicLSTMCell: each gate and the memory c are "

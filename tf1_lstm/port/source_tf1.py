@@ -94,9 +94,11 @@ def _tf1_cell(layer: Tf1Layer) -> rnn.RNNCell:
     An lstm layer without peepholes that an LSTMCell (or LSTMBlockFusedCell) wrote is rebuilt
     as an LSTMCell, not as the lstm kind's BasicLSTMCell; so is one with ``num_proj``.
     """
-    if layer.projection or (layer.kind == "lstm" and layer.cell_class != "BasicLSTMCell"):
+    if layer.projection or layer.cell_clip or (layer.kind == "lstm" and
+                                               layer.cell_class != "BasicLSTMCell"):
         return rnn.LSTMCell(layer.units, use_peepholes=layer.kind == "peephole",
-                            num_proj=layer.projection, forget_bias=layer.forget_bias)
+                            num_proj=layer.projection, forget_bias=layer.forget_bias,
+                            cell_clip=layer.cell_clip)
     if layer.kind == "cudnn_gru":  # tf.contrib.cudnn_rnn's, not tf.contrib.rnn's
         return CudnnCompatibleGRUCell(layer.units)
     return make_cell(layer.kind, layer.units, layer.forget_bias)

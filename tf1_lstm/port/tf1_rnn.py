@@ -85,6 +85,9 @@ class Tf1Layer:
     # LSTM kinds only: the constant added to f. Not in the checkpoint: read from the .meta
     # graph, or given with --forget-bias, or TF1's default 1.0 (see command.py)
     forget_bias: float = 1.0
+    # LSTM kinds: c clipped to [-cell_clip, cell_clip] each step (LSTMBlockCell's op attribute,
+    # LSTMCell(cell_clip=...)); None: not clipped. Not in the checkpoint either (model_facts)
+    cell_clip: float | None = None
 
     @property
     def output_size(self) -> int:
@@ -100,6 +103,8 @@ class Tf1Layer:
         its target cell (added after the norm, as TF1 adds it), the others' go into a bias."""
         spec = {"kind": self.kind, "input_size": self.input_size, "units": self.units,
                 "projection": self.projection}
+        if self.cell_clip:
+            spec["cell_clip"] = self.cell_clip
         return spec | ({"forget_bias": self.forget_bias} if self.kind == "layer_norm_lstm"
                        else {})
 

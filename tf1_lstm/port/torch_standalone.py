@@ -25,11 +25,13 @@ layer is used, elsewhere the TF1 equations are written out (t = each step, [a, b
         c    = tanh([x_t, r * h] @ candidate_kernel + candidate_bias)
         h    = u * h + (1 - u) * c
 
-``peephole``  LSTMCell(use_peepholes=True), ``TF1PeepholeLSTM`` (``nn.LSTM`` has no
-    peepholes); TF1's order and layout, ``forget_bias`` already in ``bias``'s f block::
+``peephole``  LSTMCell(use_peepholes=True), ``TF1LSTMCell`` (``nn.LSTM`` has no
+    peepholes, and no cell clip: an LSTM or peephole LSTM with ``cell_clip`` is this module
+    too); TF1's order and layout, ``forget_bias`` already in ``bias``'s f block::
 
         i, j, f, o = split([x_t, h] @ kernel + bias)                     # [B, H] each
         c = sigmoid(f + w_f_diag * c) * c + sigmoid(i + w_i_diag * c) * tanh(j)
+        c = clip(c, -cell_clip, cell_clip)             # only with a cell_clip > 0
         h = sigmoid(o + w_o_diag * c) * tanh(c)       # c: the new memory here
         h = h @ projection_kernel                      # num_proj=P only: [B, P]
 
@@ -91,19 +93,24 @@ class TF1GRU(nn.Module):
         return torch.stack(outputs, 1), (h,)
 
 
-class TF1PeepholeLSTM(nn.Module):
-    """TF1's LSTMCell(use_peepholes=True) over a sequence, with TF1's variables."""
+class TF1LSTMCell(nn.Module):
+    """TF1's LSTMCell (or LSTMBlockCell) over a sequence, with TF1's variables: peepholes,
+    a projection and a cell clip each if the TF1 cell had them."""
 
-    def __init__(self, input_size: int, hidden_size: int, projection: int | None = None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, projection: int | None = None,
+                 peepholes: bool = True, cell_clip: float | None = None) -> None:
         super().__init__()
         rows = input_size + (projection or hidden_size)  # [x_t, h]: h has P columns if projected
         self.kernel = nn.Parameter(torch.zeros(rows, 4 * hidden_size))
         self.bias = nn.Parameter(torch.zeros(4 * hidden_size))  # forget_bias in the f block
-        self.w_i_diag = nn.Parameter(torch.zeros(hidden_size))
-        self.w_f_diag = nn.Parameter(torch.zeros(hidden_size))
-        self.w_o_diag = nn.Parameter(torch.zeros(hidden_size))
+        for name in ("w_i_diag", "w_f_diag", "w_o_diag"):  # [H]; without peepholes, zeros
+            if peepholes:
+                setattr(self, name, nn.Parameter(torch.zeros(hidden_size)))
+            else:
+                self.register_buffer(name, torch.zeros(hidden_size), persistent=False)
         self.projection_kernel = (nn.Parameter(torch.zeros(hidden_size, projection))
                                   if projection else None)  # [H, P]
+        self.cell_clip = cell_clip  # TF1 clips c to [-cell_clip, cell_clip] when it is > 0
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         units = self.bias.shape[0] // 4
@@ -114,6 +121,8 @@ class TF1PeepholeLSTM(nn.Module):
             i, j, f, o = (torch.cat([x_t, h], 1) @ self.kernel + self.bias).chunk(4, dim=1)
             c = torch.sigmoid(f + self.w_f_diag * c) * c + \
                 torch.sigmoid(i + self.w_i_diag * c) * torch.tanh(j)
+            if self.cell_clip is not None and self.cell_clip > 0:
+                c = c.clamp(-self.cell_clip, self.cell_clip)
             h = torch.sigmoid(o + self.w_o_diag * c) * torch.tanh(c)
             if self.projection_kernel is not None:
                 h = h @ self.projection_kernel
@@ -186,7 +195,9 @@ class _Single(nn.Module):
 
 
 def _layer(kind: str, input_size: int, units: int, projection: int | None,
-           forget_bias: float = 1.0) -> nn.Module:
+           forget_bias: float = 1.0, cell_clip: float | None = None) -> nn.Module:
+    if kind == "peephole" or (kind == "lstm" and cell_clip):  # nn.LSTM has neither
+        return TF1LSTMCell(input_size, units, projection, kind == "peephole", cell_clip)
     if kind == "lstm":
         return _Single(nn.LSTM(input_size, units, batch_first=True, proj_size=projection or 0))
     if kind == "rnn":
@@ -195,8 +206,6 @@ def _layer(kind: str, input_size: int, units: int, projection: int | None,
         return _Single(nn.GRU(input_size, units, batch_first=True))
     if kind == "gru":
         return TF1GRU(input_size, units)
-    if kind == "peephole":
-        return TF1PeepholeLSTM(input_size, units, projection)
     if kind == "layer_norm_lstm":
         return TF1LayerNormLSTM(input_size, units, forget_bias=forget_bias)
     raise ValueError(f"no PyTorch layer for a TF1 cell of kind {kind!r}")
@@ -269,7 +278,8 @@ def _both_ways(forward: nn.ModuleList, backward: nn.ModuleList, x: torch.Tensor)
 
 def _modules(layers: list[dict]) -> nn.ModuleList:
     return nn.ModuleList(_layer(layer["kind"], layer["input_size"], layer["units"],
-                                layer.get("projection"), layer.get("forget_bias", 1.0))
+                                layer.get("projection"), layer.get("forget_bias", 1.0),
+                                layer.get("cell_clip"))
                          for layer in layers)
 
 
