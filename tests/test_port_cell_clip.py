@@ -5,7 +5,8 @@ Until TF 1.4 the block LSTM ops clipped c to [-3, 3] by default (``cell_clip=3.0
 |c| > C, which the weights here make happen. The clip is read from the ``.meta`` graph (the
 block op's attribute, LSTMCell's clip_by_value), or fixed by the old names (TF 0.11's
 LSTMBlockCell: the op's default), or given with ``--cell-clip``; PyTorch's TF1LSTMCell holds it,
-Keras 3's and ONNX's LSTMs cannot and are refused.
+so does the Keras cell written beside a .keras file (TF1LSTMCell); ONNX's LSTM cannot and is
+refused.
 """
 
 from __future__ import annotations
@@ -72,10 +73,15 @@ def test_the_clip_is_read_from_the_graph_and_the_torch_port_is_proven(clipped, t
                          run_source(report.model, x)["logits"])) > 100 * TOLERANCE
 
 
-@pytest.mark.parametrize("target", ["keras", "onnx"])
-def test_keras_and_onnx_refuse_a_clipped_memory_and_name_torch(clipped, tmp_path, target):
-    with pytest.raises(UnportableMapping, match=r"cell_clip=3.*--to torch"):
-        port(clipped["block"], tmp_path / f"m.{target}", target=target)
+def test_keras_holds_the_clip_in_its_tf1_lstm_cell(clipped, tmp_path):
+    report, printed = port(clipped["block"], tmp_path / "m.keras", target="keras")
+    assert report.original.ok and report.proof.ok
+    assert "import m_lstm_cell" in printed and (tmp_path / "m_lstm_cell.py").is_file()
+
+
+def test_onnx_refuses_a_clipped_memory_and_names_torch_and_keras(clipped, tmp_path):
+    with pytest.raises(UnportableMapping, match=r"cell_clip=3.*--to torch or --to keras"):
+        port(clipped["block"], tmp_path / "m.onnx", target="onnx")
     assert not list(tmp_path.iterdir())
 
 

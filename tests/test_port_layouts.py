@@ -66,7 +66,7 @@ def keras_lstm_step(w, x, c, h, prefix):
     """keras.layers.LSTMCell: x @ kernel + h @ recurrent_kernel + bias, columns i, f, c, o."""
     z = x @ w[f"{prefix}/kernel"] + h @ w[f"{prefix}/recurrent_kernel"] + w[f"{prefix}/bias"]
     i, f, g, o = np.split(z, 4, axis=1)
-    if f"{prefix}/input_peephole" in w:  # tf1_lstm.port.keras_peephole.PeepholeLSTMCell
+    if f"{prefix}/input_peephole" in w:  # tf1_lstm.port.keras_lstm_cell.TF1LSTMCell
         i, f = i + w[f"{prefix}/input_peephole"] * c, f + w[f"{prefix}/forget_peephole"] * c
     c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
     if f"{prefix}/output_peephole" in w:

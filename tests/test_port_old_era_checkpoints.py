@@ -182,7 +182,7 @@ def test_the_ported_files_give_the_old_checkpoints_logits_in_the_tf2_world(old_c
                 continue
             if target == "keras":  # its peephole cell: the module written beside it
                 sys.path.insert(0, str(Path(path).parent))
-                importlib.import_module(Path(path).stem + "_peephole")
+                importlib.import_module(Path(path).stem + "_lstm_cell")
                 logits[case] = keras.models.load_model(path).predict(x, verbose=0).tolist()
                 continue
             module = path[:-len(".pt")] + ".py"  # written beside the weights

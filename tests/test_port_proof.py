@@ -88,10 +88,10 @@ CASES = {
     "layer_norm_off_static": Case(lambda fb: [rnn.LayerNormBasicLSTMCell(
         6, forget_bias=fb, layer_norm=False)], 0.0, static=True, head="out_weights"),
 }
-PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # Keras 3's LSTM has no projection
+PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # ONNX's LSTM has no projection
 LAYER_NORMED = ["layer_norm_2_fb05"]  # ONNX's LSTM operator has no layer norm
-KERAS_CASES = [name for name in CASES if name not in PROJECTED]
-ONNX_CASES = [name for name in KERAS_CASES if name not in LAYER_NORMED]
+KERAS_CASES = list(CASES)  # Keras' own layers, and TF1LSTMCell / LayerNormLSTMCell
+ONNX_CASES = [name for name in CASES if name not in PROJECTED + LAYER_NORMED]
 TORCH_CASES = list(CASES)  # PyTorch holds every case exactly
 
 
@@ -254,12 +254,13 @@ def test_final_states_are_layer_by_layer_c_and_h(saved):
 
 
 @pytest.mark.parametrize("name", PROJECTED)
-def test_a_projection_is_refused_for_keras_with_torch_as_the_exact_alternative(name, saved):
+def test_a_projection_is_refused_for_onnx_with_torch_and_keras_as_alternatives(name, saved):
     found = open_checkpoint(saved[name][0])
     model = find_rnn(found.shapes, found.read)
-    with pytest.raises(ProjectionUnsupported, match=r"Exact alternative: --to torch.*proj_size"):
-        refuse_unportable(model, "keras")
+    with pytest.raises(ProjectionUnsupported, match=r"--to torch.*proj_size.*--to keras"):
+        refuse_unportable(model, "onnx")
     refuse_unportable(model, "torch")
+    refuse_unportable(model, "keras")
 
 
 @pytest.mark.parametrize("name", LAYER_NORMED)

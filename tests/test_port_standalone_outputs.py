@@ -35,13 +35,21 @@ def bi_peephole_last(x):  # a bidirectional pair of cells Keras 3 lacks
     return {"logits": tf.layers.dense(tf.concat([fw, bw], 2)[:, -1], 3, name="softmax")}
 
 
+def projected_stack(x):  # LSTMCell(num_proj=P): Keras 3's LSTM has no projection
+    cell = rnn.MultiRNNCell([rnn.LSTMCell(6, num_proj=3, use_peepholes=True, forget_bias=0.5),
+                             rnn.LSTMCell(5, num_proj=4, cell_clip=1.0)])
+    outputs, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    return {"logits": tf.layers.dense(outputs[:, -1], 3, name="softmax")}
+
+
 PROGRAMS = {**CASES, "layer_norm_stack": Case(layer_norm_stack, "last"),
-            "bi_peephole": Case(bi_peephole_last, "last")}
+            "bi_peephole": Case(bi_peephole_last, "last"),
+            "projected": Case(projected_stack, "last")}
 # (program, target): the shapes each target holds, the cells Keras 3 lacks among them
 PORTS = [("embedding_bi_tagger", "keras"), ("embedding_bi_tagger", "torch"),
          ("embedding_bi_tagger", "onnx"), ("char_model", "onnx"), ("bi_two_stacks", "keras"),
          ("bi_mixed", "torch"), ("layer_norm_stack", "keras"), ("layer_norm_stack", "torch"),
-         ("bi_peephole", "keras")]
+         ("bi_peephole", "keras"), ("projected", "keras")]
 SUFFIX = {"keras": ".keras", "torch": ".pt", "onnx": ".onnx"}
 
 
@@ -78,7 +86,7 @@ def test_the_layer_norm_forget_bias_is_read_from_the_graph(ported):
 
 
 def test_keras_gets_one_module_per_cell_it_lacks(ported):
-    for name, module in (("layer_norm_stack", "layer_norm"), ("bi_peephole", "peephole")):
+    for name, module in (("layer_norm_stack", "layer_norm"), ("bi_peephole", "lstm_cell")):
         out, _, _, _, printed = ported[name, "keras"]
         assert out.with_name(f"{out.stem}_{module}.py").is_file()
         assert f"import {out.stem}_{module}" in printed

@@ -3,9 +3,9 @@
 Side by side with legacy_examples/001_004_peephole_and_gru_variants.py:
 
     TF1                                                 Keras 3
-    LSTMCell(150, use_peepholes=True)         layers.RNN(PeepholeLSTMCell(150)): Keras 3 has no
+    LSTMCell(150, use_peepholes=True)         layers.RNN(TF1LSTMCell(150, use_peepholes=True)):
                                                 peephole LSTM; tf1_lstm ships this small cell
-                                                (tf1_lstm/port/keras_peephole.py)
+                                                (tf1_lstm/port/keras_lstm_cell.py)
     GRUCell(150)                              layers.GRU(150, reset_after=False): TF1's GRU (the
                                                 reset gate BEFORE the candidate's matmul, one bias).
                                                 Keras' default, reset_after=True, is PyTorch's GRU:
@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: q
 import keras  # noqa: E402
 
 from tf1_lstm.data.mnist import read_data_sets  # noqa: E402  (NumPy only: no TensorFlow)
-from tf1_lstm.port.keras_peephole import PeepholeLSTMCell  # noqa: E402
+from tf1_lstm.port.keras_lstm_cell import TF1LSTMCell  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--cell", choices=["peephole", "gru", "both"], default="both")
@@ -56,7 +56,7 @@ def recurrent_layer(kind, last):
     if kind == "basic":
         return keras.layers.LSTM(n_neurons, **options)
     if kind == "peephole":
-        return keras.layers.RNN(PeepholeLSTMCell(n_neurons), **options)
+        return keras.layers.RNN(TF1LSTMCell(n_neurons, use_peepholes=True), **options)
     if kind == "gru":
         return keras.layers.GRU(n_neurons, reset_after=False, **options)
     raise ValueError(kind)

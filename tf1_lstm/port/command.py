@@ -53,7 +53,7 @@ from tf1_lstm.port.files import (
     staged_output,
 )
 from tf1_lstm.port.inventory import inventory_lines
-from tf1_lstm.port.layouts import keras_weights, torch_state_dict
+from tf1_lstm.port.layouts import keras_custom_cells, keras_weights, torch_state_dict
 from tf1_lstm.port.onnx_layout import onnx_weights
 from tf1_lstm.port.proof import Proof, compare, format_proof
 from tf1_lstm.port.refusals import TARGETS, refuse_unportable
@@ -231,8 +231,8 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     if reads is not None:
         refuse_unported(unported, found.shapes, reads, resolved.facts.graph)
     refuse_unportable(model, target)
-    kinds = {layer.kind for layer in model.all_layers}
-    check_companion(out, target, kinds, force)
+    cells = keras_custom_cells(model)
+    check_companion(out, target, cells, force)
 
     weights = {"keras": keras_weights, "torch": torch_state_dict, "onnx": onnx_weights}[target](
         model)
@@ -256,7 +256,7 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
                  "above, so it cannot detect a wrong one.")
         _refuse_failed(proof, original, target_name, out)
     echo(f"wrote {out}")
-    for module in publish_companion(out, target, kinds, force):
+    for module in publish_companion(out, target, cells, force):
         what = "its model in plain PyTorch" if target == "torch" else \
             f"the TF1 cell Keras 3 lacks ({_registers(module)}), for keras.models.load_model"
         echo(f"wrote {module} ({what})")
@@ -337,14 +337,14 @@ def _refuse_failed(proof: Proof, original: Proof | None, target_name: str, out: 
 
 def _registers(module: Path) -> str:
     """The Keras cell a companion module registers."""
-    return "LayerNormLSTMCell" if module.stem.endswith("_layer_norm") else "PeepholeLSTMCell"
+    return "LayerNormLSTMCell" if module.stem.endswith("_layer_norm") else "TF1LSTMCell"
 
 
 def _usage(model: Tf1Rnn, target: str, out: Path) -> str:
     architecture = model.architecture()
     classes = architecture["classes"]
-    kinds = {layer.kind for layer in model.all_layers}
-    companions = [module for module, _ in companion_modules(out, target, kinds)]
+    companions = [module for module, _ in companion_modules(out, target,
+                                                            keras_custom_cells(model))]
     returns = "logits" if classes else "the top layer's outputs"
     x = (f"ids [B, T] int (< {model.embedding.table.shape[0]})" if model.embedding
          else f"x [B, T, {model.input_size}] float32")

@@ -1,7 +1,7 @@
 """The port's output files: the suffix its target writes, checked before any work.
 
 Besides the weights, module files may be written beside them (``companion_modules``): the
-model in plain PyTorch (``port.py``), or the Keras cell Keras 3 lacks (``port_peephole.py``),
+model in plain PyTorch (``port.py``), or the Keras cells Keras 3 lacks (``port_lstm_cell.py``),
 so the port loads without tf1-lstm.
 
 Written through ``tf1_lstm.output_files.atomic_output``: a temporary file beside it, published
@@ -53,40 +53,41 @@ def _module_name(text: str) -> str:
     return f"_{name}" if name[:1].isdigit() else name
 
 
-KERAS_CELL_MODULES = {"peephole": ("peephole", "keras_peephole.py"),  # kind -> (suffix, file)
-                      "layer_norm_lstm": ("layer_norm", "keras_layer_norm.py")}
+KERAS_CELL_MODULES = {"lstm_cell": "keras_lstm_cell.py",  # layouts.keras_custom_cells -> file
+                      "layer_norm": "keras_layer_norm.py"}
 
 
-def companion_modules(path: Path, target: str, kinds: set[str]) -> list[tuple[Path, str]]:
+def companion_modules(path: Path, target: str, cells: set[str]) -> list[tuple[Path, str]]:
     """The module files the port writes beside ``path``, each with the file it copies:
 
     - ``--to torch``: always ``port.py``, the model (``torch_standalone``);
-    - ``--to keras`` as a whole model (``.keras``), for each cell Keras 3 lacks:
-      ``port_peephole.py`` (``keras_peephole``), ``port_layer_norm.py`` (``keras_layer_norm``),
-      imported before ``load_model`` to register the cell. Built-in layers need none; a
+    - ``--to keras`` as a whole model (``.keras``), for each of ``cells`` (the cells Keras 3
+      lacks, ``layouts.keras_custom_cells``): ``port_lstm_cell.py`` (``keras_lstm_cell``),
+      ``port_layer_norm.py`` (``keras_layer_norm``), imported before ``load_model`` to
+      register the cell. Built-in layers need none; a
       ``.weights.h5`` file needs the model built in code anyway.
     """
     if target == "torch":
         return [(path.with_name(f"{_module_name(path.stem)}.py"), "torch_standalone.py")]
     if target != "keras" or output_suffix(path) != ".keras":
         return []
-    return [(path.with_name(f"{_module_name(path.stem)}_{suffix}.py"), copied)
-            for kind, (suffix, copied) in KERAS_CELL_MODULES.items() if kind in kinds]
+    return [(path.with_name(f"{_module_name(path.stem)}_{cell}.py"), copied)
+            for cell, copied in KERAS_CELL_MODULES.items() if cell in cells]
 
 
-def check_companion(path: Path, target: str, kinds: set[str], force: bool) -> None:
+def check_companion(path: Path, target: str, cells: set[str], force: bool) -> None:
     """Before the slow work: no companion module may replace a file without --force."""
-    for module, _ in companion_modules(path, target, kinds):
+    for module, _ in companion_modules(path, target, cells):
         if module.exists() and not force:
             raise OutputExists(f"{module} already exists (the port writes the model's module "
                                f"there, beside {path.name}); not overwriting it. Pass --force, "
                                "or choose another --out.")
 
 
-def publish_companion(path: Path, target: str, kinds: set[str], force: bool) -> list[Path]:
+def publish_companion(path: Path, target: str, cells: set[str], force: bool) -> list[Path]:
     """Copy the companion modules (plain PyTorch / Keras, no tf1-lstm) beside ``path``."""
     written = []
-    for module, copied in companion_modules(path, target, kinds):
+    for module, copied in companion_modules(path, target, cells):
         with atomic_output(module, overwrite=force) as temporary:
             temporary.write_text(Path(__file__).with_name(copied).read_text())
         written.append(module)

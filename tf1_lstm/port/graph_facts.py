@@ -229,12 +229,13 @@ def _read_cell_clip(facts: GraphFacts, scope: str) -> None:
 def _cell_clip_of(op: tf.Operation) -> tuple[float, str] | None:
     if op.type in ("LSTMBlockCell", "BlockLSTM"):  # -1: no clipping
         return float(op.get_attr("cell_clip")), op.name
-    frontier, seen = [op], set()
+    frontier, seen, cell = [op], set(), _name_scope(op)
     for _ in range(2 * NEAR):  # c = clip_by_value(f * c + i * j, -C, C): Minimum(c, C)
         below = []
         for current in frontier:
             for consumer in (c for out in current.outputs for c in out.consumers()):
-                if consumer.name in seen or consumer.type == "NextIteration":
+                if consumer.name in seen or consumer.type == "NextIteration" or \
+                        not consumer.name.startswith(cell):  # not the layer above's
                     continue
                 seen.add(consumer.name)
                 below.append(consumer)
@@ -244,6 +245,11 @@ def _cell_clip_of(op: tf.Operation) -> tuple[float, str] | None:
                         return value, consumer.name
         frontier = below
     return None
+
+
+def _name_scope(op: tf.Operation) -> str:
+    """'rnn/while/.../cell_0/lstm_cell/': the scope an application's ops are made in."""
+    return op.name.rpartition("/")[0] + "/"
 
 
 def _forget_bias_of(op: tf.Operation) -> tuple[float, str] | None:
@@ -265,12 +271,12 @@ def _forget_bias_of(op: tf.Operation) -> tuple[float, str] | None:
 def _forget_bias_after_norm(f: tf.Tensor) -> tuple[float, str] | None:
     """LayerNormBasicLSTMCell: sigmoid(LN_forget(f) + forget_bias), a few ops below f. The
     Add of a scalar Const that feeds a Sigmoid (layer norm's own epsilon feeds an Rsqrt)."""
-    frontier, seen = [f.op], set()
+    frontier, seen, cell = [f.op], set(), _name_scope(f.op)
     for _ in range(NEAR):
         below = []
         for op in frontier:
             for consumer in (c for out in op.outputs for c in out.consumers()):
-                if consumer.name in seen:
+                if consumer.name in seen or not consumer.name.startswith(cell):
                     continue
                 seen.add(consumer.name)
                 below.append(consumer)

@@ -7,8 +7,9 @@ The model is the TF1 graph in idiomatic Keras 3, one layer per TF1 cell::
     ...                                                   # one such layer per MultiRNNCell cell
     logits = keras.layers.Dense(n_classes)(h)             # h of the top layer = states[-1][1]
 
-(``GRU(H, reset_after=False)``, ``SimpleRNN(H)``, ``RNN(PeepholeLSTMCell(H))`` or
-``RNN(LayerNormLSTMCell(H, forget_bias))`` in place of ``LSTM`` for the other cells.) Without
+(``GRU(H, reset_after=False)``, ``SimpleRNN(H)``, ``RNN(TF1LSTMCell(H, use_peepholes, num_proj,
+cell_clip))`` or ``RNN(LayerNormLSTMCell(H, forget_bias))`` in place of ``LSTM`` for the other
+cells.) Without
 a dense head the model's output is ``seq``. Around it::
 
     ids -> keras.layers.Embedding(V, E)                   # an embedding: x is ids [B, T]
@@ -27,7 +28,7 @@ import keras
 import numpy as np
 
 from tf1_lstm.port.keras_layer_norm import LayerNormLSTMCell
-from tf1_lstm.port.keras_peephole import PeepholeLSTMCell
+from tf1_lstm.port.keras_lstm_cell import TF1LSTMCell
 from tf1_lstm.port.layouts import keras_layer_name
 from tf1_lstm.port.worlds import run_target_jobs
 
@@ -92,10 +93,10 @@ def _rnn_layer(k: int, spec: dict) -> keras.layers.Layer:
     kind, units = spec["kind"], spec["units"]
     common = {"return_sequences": True, "return_state": True, "name": keras_layer_name(k, kind)}
     match kind:
-        case "lstm":
+        case "lstm" if not (spec.get("projection") or spec.get("cell_clip")):
             return keras.layers.LSTM(units, **common)
-        case "peephole":
-            return keras.layers.RNN(PeepholeLSTMCell(units), **common)
+        case "lstm" | "peephole":  # TF1's LSTMCell options Keras' LSTM lacks
+            return keras.layers.RNN(_rnn_cell(spec), **common)
         case "gru":  # reset_after=False: the reset gate before the matmul, as TF1's GRUCell
             return keras.layers.GRU(units, reset_after=False, **common)
         case "rnn":
@@ -110,10 +111,11 @@ def _rnn_layer(k: int, spec: dict) -> keras.layers.Layer:
 def _rnn_cell(spec: dict) -> keras.layers.Layer:
     kind, units = spec["kind"], spec["units"]
     match kind:
-        case "lstm":
+        case "lstm" if not (spec.get("projection") or spec.get("cell_clip")):
             return keras.layers.LSTMCell(units)
-        case "peephole":
-            return PeepholeLSTMCell(units)
+        case "lstm" | "peephole":
+            return TF1LSTMCell(units, use_peepholes=kind == "peephole",
+                               num_proj=spec.get("projection"), cell_clip=spec.get("cell_clip"))
         case "gru":
             return keras.layers.GRUCell(units, reset_after=False)
         case "rnn":

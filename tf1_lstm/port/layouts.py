@@ -90,6 +90,19 @@ def keras_cell_prefix(k: int, kind: str, direction: str, merge: str | None) -> s
     return f"bidirectional/{direction}/cell_{k}"
 
 
+def keras_custom_cells(rnn: Tf1Rnn) -> set[str]:
+    """The cells of tf1-lstm the Keras model uses, which a .keras file needs beside it:
+    "lstm_cell" (TF1LSTMCell: peepholes, a projection, a clip), "layer_norm"."""
+    cells = set()
+    for layer in rnn.all_layers:
+        if layer.kind == "peephole" or (layer.kind == "lstm" and (layer.projection or
+                                                                   layer.cell_clip)):
+            cells.add("lstm_cell")
+        if layer.kind == "layer_norm_lstm":
+            cells.add("layer_norm")
+    return cells
+
+
 def keras_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
     """Every weight of the Keras model, keyed "PREFIX/WEIGHT" (e.g. "lstm_0/recurrent_kernel",
     "bidirectional_0/backward/kernel", "embedding/embeddings", "dense/kernel")."""
@@ -109,13 +122,14 @@ def keras_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
 
 def _keras_layer_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
     a = layer.arrays
+    projection = {"projection_kernel": a["projection/kernel"]} if layer.projection else {}
     match layer.kind:
-        case "lstm":  # keras.layers.LSTM
-            return lstm_gates_for_target(layer)
-        case "peephole":  # tf1_lstm.port.keras_peephole.PeepholeLSTMCell: the same + w_*_diag
+        case "lstm":  # keras.layers.LSTM (keras_lstm_cell.TF1LSTMCell with num_proj=P)
+            return {**lstm_gates_for_target(layer), **projection}
+        case "peephole":  # keras_lstm_cell.TF1LSTMCell(use_peepholes=True): + w_*_diag
             return {**lstm_gates_for_target(layer),
                     "input_peephole": a["w_i_diag"], "forget_peephole": a["w_f_diag"],
-                    "output_peephole": a["w_o_diag"]}
+                    "output_peephole": a["w_o_diag"], **projection}
         case "gru":  # keras.layers.GRU(reset_after=False): one bias, reset before the matmul
             gates_x, gates_h = split_kernel(a["gates/kernel"], layer.input_size)  # r, u
             cand_x, cand_h = split_kernel(a["candidate/kernel"], layer.input_size)

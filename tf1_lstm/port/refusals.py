@@ -25,13 +25,12 @@ def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
                     f"cell. Exact alternatives: --to torch or --to onnx, which hold each "
                     f"direction's own cell.")
     for layer in rnn.all_layers:
-        if layer.cell_clip and target in ("keras", "onnx"):
+        if layer.cell_clip and target == "onnx":
             raise UnportableMapping(
                 f"{layer.scope} clips its memory to [-{layer.cell_clip:g}, {layer.cell_clip:g}] "
-                f"at every step (cell_clip={layer.cell_clip:g}). "
-                f"{'Keras 3' if target == 'keras' else 'ONNX'}'s LSTM has no such clip (ONNX's "
-                f"clip attribute bounds the gates' inputs, not c). Exact alternative: --to "
-                f"torch (TF1LSTMCell with its cell_clip).")
+                f"at every step (cell_clip={layer.cell_clip:g}). ONNX's LSTM has no such clip "
+                f"(its clip attribute bounds the gates' inputs, not c). Exact alternatives: "
+                f"--to torch or --to keras (TF1LSTMCell with its cell_clip).")
         if layer.kind == "layer_norm_lstm" and target == "onnx":
             raise UnportableMapping(
                 f"{layer.scope} is a LayerNormBasicLSTMCell: each gate and the memory c are "
@@ -42,15 +41,9 @@ def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
             raise ProjectionUnsupported(
                 f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): h = (o * tanh(c)) @ "
                 f"projection/kernel. ONNX's LSTM operator has no projection. Exact "
-                f"alternative: --to torch (nn.LSTM(proj_size={layer.projection})).")
-        if layer.projection and target == "keras":
-            raise ProjectionUnsupported(
-                f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): its output is "
-                f"projected, h = (o * tanh(c)) @ projection/kernel [{layer.units}, "
-                f"{layer.projection}]. Keras 3's LSTM has no projection and this converter "
-                f"does not write one. Exact alternative: --to torch, whose "
-                f"nn.LSTM(proj_size={layer.projection}) has the same equations (weight_hr = "
-                f"projection/kernel transposed).")
-    # --to torch holds every cell exactly: nn.LSTM / nn.RNN where PyTorch has TF1's
-    # equations, TF1's own GRU and peephole LSTM modules elsewhere (port.torch_standalone),
-    # one module per layer, so a stack may mix kinds and sizes.
+                f"alternatives: --to torch (nn.LSTM(proj_size={layer.projection})) or --to "
+                f"keras (TF1LSTMCell(num_proj={layer.projection})).")
+    # --to torch holds every cell exactly: nn.LSTM / nn.RNN / nn.GRU where PyTorch has TF1's
+    # equations, TF1's own modules elsewhere (port.torch_standalone), one module per layer,
+    # so a stack may mix kinds and sizes; --to keras too, but for a bidirectional pair of
+    # different cells (Keras' own layers, and keras_lstm_cell / keras_layer_norm elsewhere).
