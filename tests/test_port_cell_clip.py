@@ -5,8 +5,8 @@ Until TF 1.4 the block LSTM ops clipped c to [-3, 3] by default (``cell_clip=3.0
 |c| > C, which the weights here make happen. The clip is read from the ``.meta`` graph (the
 block op's attribute, LSTMCell's clip_by_value), or fixed by the old names (TF 0.11's
 LSTMBlockCell: the op's default), or given with ``--cell-clip``; PyTorch's TF1LSTMCell holds it,
-so does the Keras cell written beside a .keras file (TF1LSTMCell); ONNX's LSTM cannot and is
-refused.
+so does the Keras cell written beside a .keras file (TF1LSTMCell), and ONNX a Scan of TF1's
+step (its LSTM operator's clip bounds the gates, not c).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from checkpoint_eras_support import lstm_block_arrays, save_named_variables
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.port.cell_options import parse_cell_clip
 from tf1_lstm.port.command import port_checkpoint
-from tf1_lstm.port.errors import BadPortOption, UnportableMapping
+from tf1_lstm.port.errors import BadPortOption
 from tf1_lstm.port.proof import TOLERANCE
 from tf1_lstm.port.source_tf1 import run_source
 
@@ -79,10 +79,10 @@ def test_keras_holds_the_clip_in_its_tf1_lstm_cell(clipped, tmp_path):
     assert "import m_lstm_cell" in printed and (tmp_path / "m_lstm_cell.py").is_file()
 
 
-def test_onnx_refuses_a_clipped_memory_and_names_torch_and_keras(clipped, tmp_path):
-    with pytest.raises(UnportableMapping, match=r"cell_clip=3.*--to torch or --to keras"):
-        port(clipped["block"], tmp_path / "m.onnx", target="onnx")
-    assert not list(tmp_path.iterdir())
+@pytest.mark.parametrize("name", ["block", "lstm_cell"])
+def test_onnx_holds_the_clip_in_a_scan_of_tf1s_step(clipped, tmp_path, name):
+    report, _ = port(clipped[name], tmp_path / "m.onnx", target="onnx")
+    assert report.original.ok and report.proof.ok
 
 
 def test_a_tf011_block_cell_clips_at_3_and_its_peepholes_are_off_unless_said(tmp_path):

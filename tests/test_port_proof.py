@@ -22,7 +22,6 @@ import pytest
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.port.checkpoint import open_checkpoint
-from tf1_lstm.port.errors import ProjectionUnsupported, UnportableMapping
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.onnx_layout import OPSET, onnx_weights
 from tf1_lstm.port.proof import TOLERANCE, compare
@@ -88,10 +87,9 @@ CASES = {
     "layer_norm_off_static": Case(lambda fb: [rnn.LayerNormBasicLSTMCell(
         6, forget_bias=fb, layer_norm=False)], 0.0, static=True, head="out_weights"),
 }
-PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # ONNX's LSTM has no projection
-LAYER_NORMED = ["layer_norm_2_fb05"]  # ONNX's LSTM operator has no layer norm
-KERAS_CASES = list(CASES)  # Keras' own layers, and TF1LSTMCell / LayerNormLSTMCell
-ONNX_CASES = [name for name in CASES if name not in PROJECTED + LAYER_NORMED]
+PROJECTED = ["lstmcell_proj_2_fb05", "peephole_proj_1"]  # ONNX's LSTM has no projection,
+LAYER_NORMED = ["layer_norm_2_fb05"]  # and no layer norm: a Scan of TF1's step
+KERAS_CASES = ONNX_CASES = list(CASES)  # Keras: its layers, TF1LSTMCell, LayerNormLSTMCell
 TORCH_CASES = list(CASES)  # PyTorch holds every case exactly
 
 
@@ -253,23 +251,12 @@ def test_final_states_are_layer_by_layer_c_and_h(saved):
     np.testing.assert_array_equal(original["state_2_h"], original["outputs"][:, -1])
 
 
-@pytest.mark.parametrize("name", PROJECTED)
-def test_a_projection_is_refused_for_onnx_with_torch_and_keras_as_alternatives(name, saved):
-    found = open_checkpoint(saved[name][0])
-    model = find_rnn(found.shapes, found.read)
-    with pytest.raises(ProjectionUnsupported, match=r"--to torch.*proj_size.*--to keras"):
-        refuse_unportable(model, "onnx")
-    refuse_unportable(model, "torch")
-    refuse_unportable(model, "keras")
-
-
-@pytest.mark.parametrize("name", LAYER_NORMED)
-def test_a_layer_norm_lstm_is_refused_for_onnx_with_keras_and_torch_as_alternatives(name, saved):
-    found = open_checkpoint(saved[name][0])
-    model = find_rnn(found.shapes, found.read)
-    assert {layer.kind for layer in model.layers} == {"layer_norm_lstm"}
-    with pytest.raises(UnportableMapping, match=r"--to keras .*or --to torch"):
-        refuse_unportable(model, "onnx")
+@pytest.mark.parametrize("name", [*PROJECTED, *LAYER_NORMED])
+def test_what_no_onnx_recurrent_operator_computes_is_a_scan_of_tf1s_step(name, ported,
+                                                                        tmp_path_factory):
+    # the proof above holds for these too; here, that they are Scans, not refused
+    path = next(tmp_path_factory.getbasetemp().glob(f"ports*/{name}.onnx"))
+    assert {node.op_type for node in onnx.load(str(path)).graph.node} >= {"Scan"}
 
 
 @pytest.mark.parametrize("name", ["gru_2", "peephole_2_fb1", "uneven_lstm_5_3",

@@ -49,7 +49,8 @@ PROGRAMS = {**CASES, "layer_norm_stack": Case(layer_norm_stack, "last"),
 PORTS = [("embedding_bi_tagger", "keras"), ("embedding_bi_tagger", "torch"),
          ("embedding_bi_tagger", "onnx"), ("char_model", "onnx"), ("bi_two_stacks", "keras"),
          ("bi_mixed", "torch"), ("layer_norm_stack", "keras"), ("layer_norm_stack", "torch"),
-         ("bi_peephole", "keras"), ("projected", "keras")]
+         ("bi_peephole", "keras"), ("projected", "keras"), ("projected", "onnx"),
+         ("layer_norm_stack", "onnx")]
 SUFFIX = {"keras": ".keras", "torch": ".pt", "onnx": ".onnx"}
 
 
@@ -102,7 +103,8 @@ def test_every_file_loads_and_computes_the_logits_where_tf1_lstm_is_not_installe
 
 
 def test_a_refused_target_writes_nothing(tmp_path):
-    prefix, _, _ = save_case(PROGRAMS["layer_norm_stack"], tmp_path, 0)
-    with pytest.raises(UnportableMapping, match="LayerNormBasicLSTMCell"):
-        port_checkpoint(prefix, target="onnx", out=tmp_path / "m.onnx", echo=lambda line: None)
-    assert not (tmp_path / "m.onnx").exists()
+    prefix, _, _ = save_case(PROGRAMS["bi_mixed"], tmp_path, 0)
+    with pytest.raises(UnportableMapping, match="Bidirectional"):
+        port_checkpoint(prefix, target="keras", out=tmp_path / "m.keras",
+                        echo=lambda line: None)
+    assert not (tmp_path / "m.keras").exists()

@@ -53,10 +53,6 @@ class UnportableMapping(PortError):
     """A refusal: the target cannot represent the TF1 cell exactly."""
 
 
-class ProjectionUnsupported(UnportableMapping):
-    """LSTMCell(num_proj=...) has a projection layer this converter does not write."""
-
-
 class BadPortOption(PortError):
     """An option's value cannot be used (--forget-bias nan, --feed without '=')."""
 

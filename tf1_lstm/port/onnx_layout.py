@@ -31,6 +31,32 @@ ONNX_OPERATOR = {"lstm": "LSTM", "peephole": "LSTM", "gru": "GRU", "rnn": "RNN",
                  "cudnn_gru": "GRU"}  # the last with linear_before_reset=1
 
 
+def needs_scan(layer: dict) -> bool:
+    """A layer (``Tf1Layer.spec()``) ONNX's recurrent operators cannot hold: a projection,
+    a clipped memory, layer norm. ``onnx_scan`` writes its step out."""
+    return bool(layer.get("projection") or layer.get("cell_clip")
+                or layer["kind"] == "layer_norm_lstm")
+
+
+def scan_weights(layer: Tf1Layer) -> dict[str, np.ndarray]:
+    """A Scan layer's arrays in TF1's layout: kernel [I + H, 4H] (i, j, f, o), bias with
+    forget_bias folded (layer norm: none, forget_bias [] on its own, the gammas and betas),
+    w_*_diag, projection_kernel [H, P], clip_min and clip_max."""
+    a = layer.arrays
+    if layer.kind == "layer_norm_lstm":
+        return {"kernel": a["kernel"], "forget_bias": np.float32(layer.forget_bias),
+                **{name.replace("/", "_"): value for name, value in a.items()
+                   if name != "kernel"}}
+    weights = {"kernel": a["kernel"], "bias": _with_forget_bias(layer)}
+    weights |= {name: a[name] for name in ("w_i_diag", "w_f_diag", "w_o_diag") if name in a}
+    if layer.projection:
+        weights["projection_kernel"] = a["projection/kernel"]
+    if layer.cell_clip:
+        weights |= {"clip_min": np.float32(-layer.cell_clip),
+                    "clip_max": np.float32(layer.cell_clip)}
+    return weights
+
+
 def onnx_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
     """Every initializer of the ONNX model: "layer_K/W", "layer_K/R", ... (the backward
     direction's "layer_K_bw/W", ...), "embedding", "head/kernel", "head/bias"."""
@@ -39,6 +65,10 @@ def onnx_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
         weights["embedding"] = rnn.embedding.table  # [V, E]: Gather(embedding, ids)
     for direction, layers in (("", rnn.layers), ("_bw", rnn.backward or ())):
         for k, layer in enumerate(layers):
+            if needs_scan(layer.spec()):
+                weights |= {f"layer_{k}{direction}/{name}": value
+                            for name, value in scan_weights(layer).items()}
+                continue
             for name, value in _layer_inputs(layer).items():
                 weights[f"layer_{k}{direction}/{name}"] = value[None]  # one direction: [1, ...]
     if rnn.dense:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from tf1_lstm.port.errors import PortError
-from tf1_lstm.port.onnx_layout import IR_VERSION, ONNX_OPERATOR, OPSET
+from tf1_lstm.port.onnx_layout import IR_VERSION, ONNX_OPERATOR, OPSET, needs_scan
 from tf1_lstm.port.worlds import run_target_jobs
 
 WORLD = "tf2"  # run by tf1_lstm.worlds in a process that never loads the TF1 bootstrap
@@ -33,6 +33,8 @@ try:
     import onnx
     import onnxruntime
     from onnx import TensorProto, helper, numpy_helper
+
+    from tf1_lstm.port.onnx_scan import scan_layer
 except ImportError as error:  # the worker turns this into the error below
     raise PortError(f"--to onnx needs onnx and onnxruntime, which are not installed here "
                     f"({error}): pip install onnx==1.23.2 onnxruntime==1.31.1") from None
@@ -61,7 +63,10 @@ class _Graph:
         return self.node("Squeeze", [tensor, axes], name)
 
     def layer(self, k: int, direction: str, layer: dict, x: str) -> str:
-        """One recurrent operator over x [T, B, I] (time major); its outputs [T, B, H]."""
+        """One recurrent operator over x [T, B, I] (time major); its outputs [T, B, H]; a
+        Scan of TF1's step where no operator computes it (``onnx_scan``)."""
+        if needs_scan(layer):
+            return scan_layer(self, k, direction, layer, x)
         op, units = ONNX_OPERATOR[layer["kind"]], layer["units"]
         suffix = "_bw" if direction == "reverse" else ""
         p = f"layer_{k}{suffix}/"
@@ -110,7 +115,8 @@ def build_onnx_model(architecture: dict, weights: dict[str, np.ndarray]) -> onnx
             fw, bw = graph.layer(k, "forward", fw_layer, fw), graph.layer(k, "reverse",
                                                                            bw_layer, bw)
         x = graph.node("Concat", [fw, bw], "both", axis=2)
-    width = layers[-1]["units"] + (backward[-1]["units"] if backward else 0)
+    width = sum(layer.get("projection") or layer["units"]
+                for layer in (layers[-1], *(backward[-1:] if backward else [])))
     graph.node("Transpose", [x], "outputs", perm=[1, 0, 2])  # [B, T, H]
     outputs = [("outputs", ["batch", "time", width]), *graph.states]
     classes = architecture["classes"]

@@ -7,7 +7,7 @@ equations), and the nearest alternative that *is* exact.
 
 from __future__ import annotations
 
-from tf1_lstm.port.errors import ProjectionUnsupported, UnportableMapping
+from tf1_lstm.port.errors import UnportableMapping
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
 
 TARGETS = ("keras", "torch", "onnx")
@@ -24,26 +24,9 @@ def refuse_unportable(rnn: Tf1Rnn, target: str) -> None:
                     f"Bidirectional runs one layer's copy both ways, so both must be the same "
                     f"cell. Exact alternatives: --to torch or --to onnx, which hold each "
                     f"direction's own cell.")
-    for layer in rnn.all_layers:
-        if layer.cell_clip and target == "onnx":
-            raise UnportableMapping(
-                f"{layer.scope} clips its memory to [-{layer.cell_clip:g}, {layer.cell_clip:g}] "
-                f"at every step (cell_clip={layer.cell_clip:g}). ONNX's LSTM has no such clip "
-                f"(its clip attribute bounds the gates' inputs, not c). Exact alternatives: "
-                f"--to torch or --to keras (TF1LSTMCell with its cell_clip).")
-        if layer.kind == "layer_norm_lstm" and target == "onnx":
-            raise UnportableMapping(
-                f"{layer.scope} is a LayerNormBasicLSTMCell: each gate and the memory c are "
-                f"layer-normalised inside the step. ONNX's LSTM operator has no such step, and "
-                f"this converter writes the recurrent operators only. Exact alternatives: "
-                f"--to keras (a LayerNormLSTMCell module beside the .keras file) or --to torch.")
-        if layer.projection and target == "onnx":
-            raise ProjectionUnsupported(
-                f"{layer.scope} is an LSTMCell(num_proj={layer.projection}): h = (o * tanh(c)) @ "
-                f"projection/kernel. ONNX's LSTM operator has no projection. Exact "
-                f"alternatives: --to torch (nn.LSTM(proj_size={layer.projection})) or --to "
-                f"keras (TF1LSTMCell(num_proj={layer.projection})).")
     # --to torch holds every cell exactly: nn.LSTM / nn.RNN / nn.GRU where PyTorch has TF1's
     # equations, TF1's own modules elsewhere (port.torch_standalone), one module per layer,
-    # so a stack may mix kinds and sizes; --to keras too, but for a bidirectional pair of
-    # different cells (Keras' own layers, and keras_lstm_cell / keras_layer_norm elsewhere).
+    # so a stack may mix kinds and sizes; --to onnx too (its recurrent operators, and a Scan
+    # of TF1's step where they lack a projection, a clip or layer norm: port.onnx_scan);
+    # --to keras too, but for a bidirectional pair of different cells (Keras' own layers,
+    # and keras_lstm_cell / keras_layer_norm elsewhere).
