@@ -25,7 +25,6 @@ from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.layouts import keras_weights, torch_state_dict
 from tf1_lstm.port.onnx_layout import OPSET, onnx_weights
 from tf1_lstm.port.proof import TOLERANCE, compare
-from tf1_lstm.port.refusals import refuse_unportable
 from tf1_lstm.port.source_tf1 import run_source
 from tf1_lstm.port.tf1_rnn import find_rnn
 from tf1_lstm.port.worlds import TargetJob, TargetWorld
@@ -257,17 +256,6 @@ def test_what_no_onnx_recurrent_operator_computes_is_a_scan_of_tf1s_step(name, p
     # the proof above holds for these too; here, that they are Scans, not refused
     path = next(tmp_path_factory.getbasetemp().glob(f"ports*/{name}.onnx"))
     assert {node.op_type for node in onnx.load(str(path)).graph.node} >= {"Scan"}
-
-
-@pytest.mark.parametrize("name", ["gru_2", "peephole_2_fb1", "uneven_lstm_5_3",
-                                  "mixed_lstm_gru", "mixed_lstm_rnn"])
-def test_what_nn_lstm_cannot_hold_is_not_refused_for_torch(name, saved):
-    # TF1's GRU and peephole LSTM have their own modules in the PyTorch file, one module a
-    # layer: the torch test above proves these ports; here, that nothing refuses them
-    found = open_checkpoint(saved[name][0])
-    model = find_rnn(found.shapes, found.read)
-    refuse_unportable(model, "torch")
-    refuse_unportable(model, "keras")
 
 
 def test_the_bound_is_absolute_up_to_one_and_relative_beyond():

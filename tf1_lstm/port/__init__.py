@@ -18,7 +18,6 @@ One concept a module, in the order the data flows through ``tf1-lstm port``:
     model_facts.py     the model to write: the checkpoint's cells + the graph's facts, or
                        the assumptions, each said
     inventory.py       every checkpoint variable: ported, or why not
-    refusals.py        what a target cannot represent exactly, refused with the alternative
     layouts.py         gate order, forget_bias folded, kernels split, transposed (pure NumPy)
     worlds.py          the port's side of the one bridge (tf1_lstm.worlds): its TF2-world target
     keras_target.py    Keras 3 model: build, write (.keras / .weights.h5), reload, run

@@ -2,7 +2,7 @@
 
     checkpoint ──read──> NumPy ──find cells by name/shape──> Tf1Rnn
         ──facts from PREFIX.meta (forget_bias, layers, what the logits read), else assumed──>
-        ──refusals──> layouts
+        ──> layouts
         ──> target world (subprocess): write a staged file, load it back, run it on x
         ──> TF1 world (this process, meanwhile): the checkpoint's own graph restored, and the
             real TF1 cells rebuilt with the same weights, on x
@@ -46,6 +46,7 @@ from tf1_lstm.port.eras import (
 )
 from tf1_lstm.port.errors import BadPortOption, GraphProofImpossible, ProofFailed, TorchMissing
 from tf1_lstm.port.files import (
+    TARGETS,
     check_companion,
     check_output,
     companion_modules,
@@ -56,7 +57,6 @@ from tf1_lstm.port.inventory import inventory_lines
 from tf1_lstm.port.layouts import keras_custom_cells, keras_weights, torch_state_dict
 from tf1_lstm.port.onnx_layout import onnx_weights
 from tf1_lstm.port.proof import Proof, compare, format_proof
-from tf1_lstm.port.refusals import TARGETS, refuse_unportable
 from tf1_lstm.port.tf1_rnn import HEAD_OPTIONS, Tf1Rnn, find_rnn
 from tf1_lstm.port.worlds import TargetJob, TargetWorld
 
@@ -230,7 +230,6 @@ def port_checkpoint(checkpoint: str | Path, target: str, out: str | Path,
     _echo_facts(resolved, echo)
     if reads is not None:
         refuse_unported(unported, found.shapes, reads, resolved.facts.graph)
-    refuse_unportable(model, target)
     cells = keras_custom_cells(model)
     check_companion(out, target, cells, force)
 

@@ -21,6 +21,7 @@ from tf1_lstm.port.errors import BadOutputPath, OutputExists
 
 TARGET_SUFFIXES = {"keras": (".keras", ".weights.h5"), "torch": (".pt", ".pth"),
                    "onnx": (".onnx",)}
+TARGETS = tuple(TARGET_SUFFIXES)  # --to
 
 
 def output_suffix(path: Path) -> str:

@@ -22,6 +22,7 @@ a dense head the model's output is ``seq``. Around it::
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -29,7 +30,7 @@ import numpy as np
 
 from tf1_lstm.port.keras_layer_norm import LayerNormLSTMCell
 from tf1_lstm.port.keras_lstm_cell import TF1LSTMCell
-from tf1_lstm.port.layouts import keras_layer_name
+from tf1_lstm.port.layouts import keras_layer_name, same_both_ways
 from tf1_lstm.port.worlds import run_target_jobs
 
 WORLD = "tf2"  # run by tf1_lstm.worlds in a process that never loads the TF1 bootstrap
@@ -44,44 +45,90 @@ def build_keras_model(architecture: dict) -> keras.Model:
     else:
         x = keras.Input(shape=(None, layers[0]["input_size"]), name="x")  # [B, T, I]
         seq = x
-    merge = architecture.get("merge")
-    top_h, final_states = None, None
-    if merge is None:
-        for k, spec in enumerate(layers):
-            seq, *state = _rnn_layer(k, spec)(seq)  # [B, T, H], [h(, c)]
-        top_h = state[0]  # Keras returns [h, c]: h first (TF1's LSTMStateTuple is (c, h))
-    else:
-        seq, fw_states, bw_states = _bidirectional_layers(architecture, seq)
-        final_states = keras.layers.Concatenate(name="final_states")(
-            [_h(fw_states[-1]), _h(bw_states[-1])])  # [B, H_fw + H_bw]
+    seq, fw_states, bw_states = _recurrent(architecture, seq, lambda name, make: make())
     classes = architecture["classes"]
     if not classes:
         return keras.Model(x, seq, name="tf1_port")
-    head_input = {"last": top_h if top_h is not None else seq[:, -1],  # [B, H]
-                  "every_step": seq,  # [B, T, H]: Dense applies to the last axis
-                  "final_states": final_states}[architecture.get("head_reads", "last")]
+    reads = architecture.get("head_reads", "last")
+    if reads == "final_states":
+        head_input = keras.layers.Concatenate(name="final_states")(
+            [_h(fw_states[-1]), _h(bw_states[-1])])  # [B, H_fw + H_bw]
+    elif reads == "every_step":
+        head_input = seq  # [B, T, H]: Dense applies to the last axis
+    else:  # the last output; one way, the top layer's final h (Keras returns [h, c])
+        head_input = seq[:, -1] if bw_states else _h(fw_states[-1])
     head = keras.layers.Dense(classes, name="dense")(head_input)
     return keras.Model(x, head, name="tf1_port")
 
 
-def _bidirectional_layers(architecture: dict, seq):
-    """Keras' ``Bidirectional`` over each layer (per_layer), or over one RNN of stacked cells
-    (at_top): outputs [B, T, fw + bw] and each direction's states by layer."""
-    layers = architecture["layers"]
-    if architecture["merge"] == "per_layer":
-        fw_states, bw_states = [], []
+def _recurrent(architecture: dict, seq, get):
+    """The recurrent layers on ``seq``: outputs [B, T, H] and each direction's states by
+    layer. ``get(name, make)`` gives the layer called ``name``: made, or the model's own.
+
+    A bidirectional RNN whose two directions have the same cells is Keras' ``Bidirectional``
+    (per layer, or over one RNN of stacked cells); otherwise each direction is its own layer,
+    the backward one with ``go_backwards`` and its outputs flipped back in time.
+    """
+    layers, backward, merge = (architecture["layers"], architecture.get("backward"),
+                               architecture.get("merge"))
+    if merge is None:
+        states = []
         for k, spec in enumerate(layers):
-            seq, *states = keras.layers.Bidirectional(
-                _rnn_layer(k, spec), name=f"bidirectional_{k}")(seq)
+            name = keras_layer_name(k, spec["kind"])
+            seq, *state = get(name, partial(_rnn_layer, spec, name))(seq)
+            states.append(state)  # [B, T, H], [h(, c)]
+        return seq, states, []
+    paired = same_both_ways(architecture)
+    if merge == "at_top":
+        if paired:
+            cells = keras.layers.StackedRNNCells([_rnn_cell(spec) for spec in layers])
+            seq, *states = get("bidirectional", lambda: keras.layers.Bidirectional(
+                keras.layers.RNN(cells, return_sequences=True, return_state=True,
+                                 name="stack"), name="bidirectional"))(seq)
+            return seq, states[:len(layers)], states[len(layers):]  # [h(, c)] per cell, way
+        return _both_ways(get, "", [_stack(layers, "forward"), _stack(backward, "backward")],
+                          seq)
+    fw_states, bw_states = [], []
+    for k, (fw, bw) in enumerate(zip(layers, backward, strict=True)):
+        if paired:
+            seq, *states = get(f"bidirectional_{k}", partial(_paired, k, fw))(seq)
             half = len(states) // 2  # [fw h(, c), bw h(, c)]
             fw_states.append(states[:half])
             bw_states.append(states[half:])
-        return seq, fw_states, bw_states
-    cells = [_rnn_cell(spec) for spec in layers]
-    seq, *states = keras.layers.Bidirectional(
-        keras.layers.RNN(keras.layers.StackedRNNCells(cells), return_sequences=True,
-                         return_state=True, name="stack"), name="bidirectional")(seq)
-    return seq, states[:len(layers)], states[len(layers):]  # one [h(, c)] per cell and way
+            continue
+        seq, (fw_state,), (bw_state,) = _both_ways(
+            get, f"_{k}", [partial(_rnn_layer, fw, f"forward_{k}"),
+                           partial(_rnn_layer, bw, f"backward_{k}", go_backwards=True)], seq)
+        fw_states.append(fw_state)
+        bw_states.append(bw_state)
+    return seq, fw_states, bw_states
+
+
+def _paired(k: int, spec: dict) -> keras.layers.Bidirectional:
+    """Keras' Bidirectional over layer k: the forward layer and its copy reading backwards."""
+    return keras.layers.Bidirectional(_rnn_layer(spec, keras_layer_name(k, spec["kind"])),
+                                      name=f"bidirectional_{k}")
+
+
+def _both_ways(get, suffix: str, makers: list, seq):
+    """Two recurrent layers on ``seq``, the second reading it backwards: their outputs
+    [fw, bw flipped back], and each one's states (by cell, for stacked cells)."""
+    forward, backward = (get(f"{way}{suffix}", make)
+                         for way, make in zip(("forward", "backward"), makers, strict=True))
+    fw_seq, *fw_states = forward(seq)
+    bw_seq, *bw_states = backward(seq)
+    both = get(f"concatenate{suffix}", lambda: keras.layers.Concatenate(
+        name=f"concatenate{suffix}"))([fw_seq, keras.ops.flip(bw_seq, axis=1)])
+    stacked = isinstance(forward.cell, keras.layers.StackedRNNCells)
+    return both, (fw_states if stacked else [fw_states]), (bw_states if stacked else
+                                                            [bw_states])
+
+
+def _stack(layers: list[dict], name: str):
+    """A maker of one RNN over stacked cells (one direction of a two-stack RNN)."""
+    return lambda: keras.layers.RNN(
+        keras.layers.StackedRNNCells([_rnn_cell(spec) for spec in layers]),
+        return_sequences=True, return_state=True, go_backwards=name == "backward", name=name)
 
 
 def _h(state):
@@ -89,9 +136,10 @@ def _h(state):
     return state[0] if isinstance(state, list | tuple) else state
 
 
-def _rnn_layer(k: int, spec: dict) -> keras.layers.Layer:
+def _rnn_layer(spec: dict, name: str, go_backwards: bool = False) -> keras.layers.Layer:
     kind, units = spec["kind"], spec["units"]
-    common = {"return_sequences": True, "return_state": True, "name": keras_layer_name(k, kind)}
+    common = {"return_sequences": True, "return_state": True, "name": name,
+              "go_backwards": go_backwards}
     match kind:
         case "lstm" if not (spec.get("projection") or spec.get("cell_clip")):
             return keras.layers.LSTM(units, **common)
@@ -134,13 +182,17 @@ def _cells_with_prefixes(model: keras.Model):
         if isinstance(layer, keras.layers.Bidirectional):
             for direction, sub in (("forward", layer.forward_layer),
                                    ("backward", layer.backward_layer)):
-                if isinstance(sub.cell, keras.layers.StackedRNNCells):
-                    for k, cell in enumerate(sub.cell.cells):
-                        yield f"{layer.name}/{direction}/cell_{k}", cell
-                else:
-                    yield f"{layer.name}/{direction}", sub
+                yield from _cells_of(sub, f"{layer.name}/{direction}")
         else:
-            yield layer.name, layer
+            yield from _cells_of(layer, layer.name)
+
+
+def _cells_of(layer: keras.layers.Layer, prefix: str):
+    if isinstance(getattr(layer, "cell", None), keras.layers.StackedRNNCells):
+        for k, cell in enumerate(layer.cell.cells):
+            yield f"{prefix}/cell_{k}", cell
+    else:
+        yield prefix, layer
 
 
 def set_weights(model: keras.Model, weights: dict[str, np.ndarray]) -> None:
@@ -179,25 +231,22 @@ def run(model: keras.Model, architecture: dict, x: np.ndarray) -> dict[str, np.n
     seq = keras.ops.convert_to_tensor(x)
     if architecture.get("embedding"):
         seq = model.get_layer("embedding")(seq)
-    layers, merge = architecture["layers"], architecture.get("merge")
-    if merge is None:
-        for k, spec in enumerate(layers):
-            seq, *state = model.get_layer(keras_layer_name(k, spec["kind"]))(seq)
-            result |= _state_results(k, "", state)
-    elif merge == "per_layer":
-        for k in range(len(layers)):
-            seq, *states = model.get_layer(f"bidirectional_{k}")(seq)
-            half = len(states) // 2
-            result |= _state_results(k, "", states[:half]) | _state_results(k, "bw_",
-                                                                            states[half:])
-    else:
-        seq, *states = model.get_layer("bidirectional")(seq)
-        for k in range(len(layers)):
-            result |= _state_results(k, "", states[k]) | _state_results(
-                k, "bw_", states[len(layers) + k])
+    seq, fw_states, bw_states = _recurrent(architecture, seq, partial(_model_layer, model))
+    for k, state in enumerate(fw_states):
+        result |= _state_results(k, "", state)
+    for k, state in enumerate(bw_states):
+        result |= _state_results(k, "bw_", state)
     result["outputs"] = seq
     result["logits" if architecture["classes"] else "outputs"] = model(x)  # what users call
     return {name: keras.ops.convert_to_numpy(value) for name, value in result.items()}
+
+
+def _model_layer(model: keras.Model, name: str, make):
+    """The model's layer ``name``; a Concatenate the model left out (its head reads the final
+    states, not the outputs) is made anew: it has no weights."""
+    if name.startswith("concatenate") and name not in {layer.name for layer in model.layers}:
+        return make()
+    return model.get_layer(name)
 
 
 def _state_results(k: int, direction: str, state) -> dict:

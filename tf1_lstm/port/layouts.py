@@ -79,15 +79,28 @@ def keras_layer_name(k: int, kind: str) -> str:
     return f"{cell_kind(kind).keras_layer}_{k}"
 
 
-def keras_cell_prefix(k: int, kind: str, direction: str, merge: str | None) -> str:
+def keras_cell_prefix(k: int, kind: str, direction: str, merge: str | None,
+                      paired: bool = True) -> str:
     """Where layer k's weights live in the Keras model, as ``keras_target.set_weights``
     names them: ``lstm_0``; bidirectional per layer ``bidirectional_0/forward`` (and
-    ``/backward``), merged at the top ``bidirectional/forward/cell_0``."""
+    ``/backward``), merged at the top ``bidirectional/forward/cell_0``; with different cells
+    each way (not ``paired``), ``forward_0`` / ``backward_0`` and ``forward/cell_0``."""
     if merge is None:
         return keras_layer_name(k, kind)
+    if not paired:
+        return f"{direction}_{k}" if merge == "per_layer" else f"{direction}/cell_{k}"
     if merge == "per_layer":
         return f"bidirectional_{k}/{direction}"
     return f"bidirectional/{direction}/cell_{k}"
+
+
+def same_both_ways(architecture: dict) -> bool:
+    """Whether a bidirectional RNN's two directions have the same cells layer by layer, so
+    that Keras' ``Bidirectional`` (one layer, copied for the backward way) holds it."""
+    def cell(spec: dict) -> dict:
+        return {key: value for key, value in spec.items() if key != "input_size"}
+    return all(cell(fw) == cell(bw) for fw, bw in zip(
+        architecture["layers"], architecture.get("backward") or [], strict=False))
 
 
 def keras_custom_cells(rnn: Tf1Rnn) -> set[str]:
@@ -109,9 +122,10 @@ def keras_weights(rnn: Tf1Rnn) -> dict[str, np.ndarray]:
     weights = {}
     if rnn.embedding:
         weights["embedding/embeddings"] = rnn.embedding.table  # [V, E], x = table[ids]
+    paired = same_both_ways(rnn.architecture())
     for direction, layers in (("forward", rnn.layers), ("backward", rnn.backward or ())):
         for k, layer in enumerate(layers):
-            prefix = keras_cell_prefix(k, layer.kind, direction, rnn.merge)
+            prefix = keras_cell_prefix(k, layer.kind, direction, rnn.merge, paired)
             for weight, value in _keras_layer_weights(layer).items():
                 weights[f"{prefix}/{weight}"] = value
     if rnn.dense:
