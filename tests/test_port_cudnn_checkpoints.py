@@ -3,9 +3,10 @@
 Each model is a CudnnLSTM / CudnnGRU layer (our TF1 world's, which computes what TF 1.15's GPU
 kernel computed, from the same opaque buffer) with a dense head on the last step, saved by a
 plain ``tf.train.Saver``: the buffer and the canonical cell weights its saveable adds. One
-checkpoint keeps the buffer only. The command ports each (its ``.meta`` graph computes from
-the buffer, so the proof it prints is against the rebuilt cells); here every written file is
-then loaded where tf1_lstm cannot be imported and must give the cuDNN layer's own logits.
+checkpoint keeps the buffer only. The command ports each and proves it against the
+checkpoint's graph (which computes from the buffer, so it is fed at its placeholder); here
+every written file is then loaded where tf1_lstm cannot be imported and must give the cuDNN
+layer's own logits.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def test_the_command_reads_the_cudnn_layer_as_its_cells_and_proves_the_port(port
     report, _, _, printed = ported[name, target]
     assert "holds tf.contrib.cudnn_rnn layers; read as the cells they save" in printed
     assert report.proof.ok
+    # the graph computes from the buffer: it is fed at its placeholder, and agrees
+    assert report.original is not None and report.original.ok, printed
     kinds = {layer.kind for layer in report.model.all_layers}
     assert kinds == ({"cudnn_gru"} if MODELS[name][0] == "gru" else {"lstm"})
     if MODELS[name][0] == "lstm":  # cuDNN adds nothing to the forget gate

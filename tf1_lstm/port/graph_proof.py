@@ -56,11 +56,40 @@ class GraphRun:
 
 
 def locate(facts: GraphFacts, model: Tf1Rnn) -> GraphRun:
-    """The logits and the RNN input in the imported graph; GraphProofImpossible if unclear."""
+    """The logits and the RNN input in the imported graph; GraphProofImpossible if unclear.
+    Where the graph's ops do not apply the port's cells (a cuDNN layer computes from its
+    buffer), the one placeholder shaped like the RNN's input is fed instead."""
     logits = _logits(facts.graph, model)
     upstream = upstream_ops(logits)
     if model.embedding:
         return _ids_run(facts, model, logits, upstream)
+    try:
+        return _rnn_input_run(facts, model, logits, upstream)
+    except GraphProofImpossible as error:
+        run = _placeholder_run(model, logits, upstream)
+        if run is None:
+            raise error from None
+        return run
+
+
+def _placeholder_run(model: Tf1Rnn, logits: tuple, upstream: dict) -> GraphRun | None:
+    """The graph fed at its one float placeholder [., ., I] on the way to the logits: time
+    major if it fixes T and leaves B free ([T, None, I]), else batch major; None if there is
+    not exactly one."""
+    found = [op.outputs[0] for op in upstream.values() if op.type == "Placeholder"
+             and op.outputs[0].dtype.is_floating and op.outputs[0].shape.rank == 3
+             and op.outputs[0].shape.as_list()[2] == model.input_size]
+    if len(found) != 1:
+        return None
+    first, second, _ = found[0].shape.as_list()
+    if first is not None and second is None:
+        return GraphRun(logits, (found[0],), "time_major", None, first)
+    return GraphRun(logits, (found[0],), "batch_major", first, second)
+
+
+def _rnn_input_run(facts: GraphFacts, model: Tf1Rnn, logits: tuple, upstream: dict
+                   ) -> GraphRun:
+    """Feed the tensors the first layer's cells read (whatever the script did to x)."""
     layer_0 = _first_applications(facts, model.layers[0].scope, upstream)
     back_0 = _first_applications(facts, model.backward[0].scope, upstream) \
         if model.backward else []

@@ -42,18 +42,11 @@ def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
     """``model`` with its layers and forget_bias decided (see the module docstring).
     ``old_names``: each TF 1.2+ name's variable in the checkpoint (and so in its graph), when
     the checkpoint is of an older era (``eras.original_names``).
-    ``cudnn``: what ``cudnn_view`` found; its LSTM cells add no forget_bias, and a cuDNN
-    layer's graph computes from its buffer, not from the cells: it is not read either."""
+    ``cudnn``: what ``cudnn_view`` found; its LSTM cells add no forget_bias."""
     meta = Path(f"{prefix}.meta")
     resolved = ResolvedModel(model, None)
     resolved.assumed += list(cudnn.assumed) if cudnn else []
-    cudnn_cells = {scope for layer in cudnn.layers for scope in layer.cell_scopes} \
-        if cudnn else set()
-    if meta.is_file() and cudnn_cells & {layer.scope for layer in model.all_layers}:
-        resolved.assumed.append(f"(the {meta.name} graph computes the cuDNN layer from its "
-                                f"opaque buffer, not from the cells the port reads: it was not "
-                                f"read)")
-    elif meta.is_file():
+    if meta.is_file():  # a cuDNN layer's graph computes from its buffer: no cell facts there
         try:
             resolved.facts = read_graph_facts(meta, model, old_names)
         except GraphUnreadable as error:
@@ -61,7 +54,13 @@ def resolve_model(model: Tf1Rnn, prefix: Path, forget_bias: float | None,
     else:
         resolved.assumed.append(f"(no {meta.name} beside the checkpoint: the graph that would "
                                 f"show these facts)")
-    _decide_layers(resolved)
+    cudnn_cells = {scope for layer in cudnn.layers for scope in layer.cell_scopes} \
+        if cudnn else set()
+    if cudnn_cells and {layer.scope for layer in model.all_layers} <= cudnn_cells:
+        resolved.known.append("each layer applied once per step (a cuDNN layer's layers have "
+                              "their own weights)")
+    else:
+        _decide_layers(resolved)
     _decide_forget_bias(resolved, forget_bias, cudnn.forget_bias if cudnn else {})
     return resolved
 
