@@ -19,6 +19,8 @@ from port_loading_support import logits_without_tf1_lstm
 
 from tf1_lstm.compat import reset_graph, tf
 from tf1_lstm.contrib import cudnn_rnn
+from tf1_lstm.port import ckpt_command
+from tf1_lstm.port.checkpoint import open_checkpoint
 from tf1_lstm.port.command import port_checkpoint
 from tf1_lstm.port.errors import ForgetBiasContradiction
 from tf1_lstm.port.proof import TOLERANCE
@@ -103,3 +105,13 @@ def test_a_forget_bias_option_contradicting_a_cudnn_lstm_is_an_error(tmp_path):
         port_checkpoint(prefix, target="onnx", out=tmp_path / "m.onnx", forget_bias=1.0,
                         echo=lambda line: None)
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_ckpt_ls_says_what_each_cudnn_variable_is(tmp_path):
+    prefix, _, _ = save_model("lstm_2_bidirectional", tmp_path)
+    lines = {line.split()[0]: line for line in ckpt_command.listing(open_checkpoint(prefix))[1:]}
+    assert lines["cudnn_lstm/opaque_kernel"].endswith("cuDNN's buffer (the same weights as its "
+                                                      "cells)")
+    kernel = "cudnn_lstm/stack_bidirectional_rnn/cell_1/bidirectional_rnn/bw/" \
+             "cudnn_compatible_lstm_cell/kernel"
+    assert lines[kernel].endswith("bw layer 1 kernel")

@@ -18,6 +18,7 @@ a temporary folder beside it and moved in only when complete; an existing NEW ne
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,10 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from tf1_lstm.port.checkpoint import Checkpoint, open_checkpoint, resolve_checkpoint
+from tf1_lstm.port.cudnn_view import cudnn_checkpoint
 from tf1_lstm.port.eras import TF12, era_of, rename_lines, upgrade_checkpoint
 from tf1_lstm.port.errors import BadOutputPath, OutputExists, PortError
 from tf1_lstm.port.inventory import is_optimizer_state, roles
 from tf1_lstm.port.tf1_rnn import find_rnn
+
+CUDNN_LSTM = re.compile(r"/cudnn_compatible_lstm_cell/")  # cudnn_view's rename
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +70,10 @@ def listing(original: Checkpoint) -> list[str]:
     """``ls``'s lines."""
     found, renamed = upgrade_checkpoint(original)
     old_name = {old: new for new, entry in renamed.items() for old in entry.old}
+    hidden: tuple[str, ...] = ()
     try:
+        found, cudnn = cudnn_checkpoint(found)
+        hidden = cudnn.hidden if cudnn else ()
         role = roles(find_rnn(found.shapes, found.read))
         rnn_note = None
     except PortError as error:  # no RNN, or an ambiguous one: still list the variables
@@ -83,8 +90,10 @@ def listing(original: Checkpoint) -> list[str]:
             lines.append(f"  {name:<{width}} {list(shape)} {dtype}  {what}")
             continue
         new = old_name.get(name, name)
-        what = role.get(new) or ("optimizer state" if is_optimizer_state(new, found.shapes)
-                                 else "not recognised (not an RNN cell's or its head's)")
+        seen = role.get(new) or role.get(CUDNN_LSTM.sub("/lstm_cell/", new))  # read as LSTMCell
+        what = seen or ("optimizer state" if is_optimizer_state(new, found.shapes) else
+                        "cuDNN's buffer (the same weights as its cells)" if name in hidden else
+                        "not recognised (not an RNN cell's or its head's)")
         if new != name:
             what += f" (TF 1.2+ name: {new})"
         lines.append(f"  {name:<{width}} {list(original.shapes[name])}  {what}")
