@@ -18,6 +18,7 @@ from cudnn_rnn_support import save_random_layer
 from tf1_lstm.compat import reset_graph, tf
 from tf1_lstm.contrib import cudnn_rnn as cr
 from tf1_lstm.port.checkpoint import open_checkpoint
+from tf1_lstm.port.cudnn_refusals import CudnnNotPorted, refuse_cudnn
 from tf1_lstm.port.cudnn_sizes import (
     BadCudnnOption,
     CudnnSizes,
@@ -26,7 +27,7 @@ from tf1_lstm.port.cudnn_sizes import (
     parse_cudnn_sizes,
     solve_sizes,
 )
-from tf1_lstm.port.cudnn_view import CudnnNameClash, CudnnNotPorted, cudnn_checkpoint, refuse_cudnn
+from tf1_lstm.port.cudnn_view import CudnnNameClash, cudnn_checkpoint
 from tf1_lstm.port.tf1_rnn import find_rnn
 
 LAYERS = {"lstm": cr.CudnnLSTM, "gru": cr.CudnnGRU, "rnn_tanh": cr.CudnnRNNTanh,

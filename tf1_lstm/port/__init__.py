@@ -5,6 +5,7 @@ One concept a module, in the order the data flows through ``tf1-lstm port``:
     checkpoint.py      read a TF1 checkpoint into NumPy (no graph; either world)
     eras.py            TF 0.x / 1.0-1.1 names (and the old block cells') read as TF 1.2+'s
     cudnn_view.py      tf.contrib.cudnn_rnn layers read as the cells they save
+    cudnn_refusals.py  ... and what of them the port cannot write (relu), refused
     cudnn_sizes.py     ... and a lone opaque buffer's sizes (--cudnn, the .meta, its length)
     cell_options.py    what old block cells' names leave open: peepholes, cell_clip
     tf1_rnn.py         find the cells' variables by name and shape: Tf1Rnn and its layers

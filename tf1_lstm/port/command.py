@@ -34,8 +34,9 @@ from tf1_lstm.port.cell_options import (
     peepholes_off,
 )
 from tf1_lstm.port.checkpoint import open_checkpoint
+from tf1_lstm.port.cudnn_refusals import refuse_cudnn
 from tf1_lstm.port.cudnn_sizes import parse_cudnn_sizes
-from tf1_lstm.port.cudnn_view import cudnn_checkpoint, refuse_cudnn
+from tf1_lstm.port.cudnn_view import cudnn_checkpoint
 from tf1_lstm.port.embedding import Embedding
 from tf1_lstm.port.eras import (
     block_cell_facts,

@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from tf1_lstm.port.checkpoint import Checkpoint
+from tf1_lstm.port.cudnn_refusals import CudnnNotPorted, unported
 from tf1_lstm.port.cudnn_sizes import (
     BI,
     MODES,
@@ -62,7 +63,7 @@ from tf1_lstm.port.cudnn_sizes import (
     fit_sizes,
     graph_sizes,
 )
-from tf1_lstm.port.errors import PortError, UnportableMapping
+from tf1_lstm.port.errors import PortError
 from tf1_lstm.port.tf1_rnn import CELL_VARIABLE
 
 _GROUPS = {"lstm": ("",), "gru": ("gates", "candidate/input_projection",
@@ -83,10 +84,6 @@ _DEFAULT_SCOPE = re.compile(r"(?:^|/)cudnn_(lstm|gru|rnn_tanh|rnn_relu)(?:_\d+)?
 
 class CudnnNameClash(PortError):
     """A name the view would present is already in the checkpoint."""
-
-
-class CudnnNotPorted(UnportableMapping):
-    """A cuDNN layer the port has no kind for (relu, skip_input)."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +233,7 @@ def _group_layer(prefix: str, group: dict, view, sizes: CudnnSizes | None,
     layer = CudnnLayer(prefix, mode, direction, max(k for k, _ in cells) + 1, units,
                        kernel[0] - units if units else 0, scopes, group["buffer"],
                        converted=False)
-    return replace(layer, unported=_unported(layer))
+    return replace(layer, unported=unported(layer))
 
 
 def _tanh_or_relu(prefix: str, buffer: str | None, sizes: CudnnSizes | None,
@@ -250,14 +247,6 @@ def _tanh_or_relu(prefix: str, buffer: str | None, sizes: CudnnSizes | None,
                    f"or CudnnRNNRelu, saved under the same names; read as tanh (pass --cudnn "
                    f"rnn_relu,input=I if it was relu)")
     return "rnn_tanh"
-
-
-def _unported(layer: CudnnLayer) -> str | None:
-    where = f"{layer.scope or 'the top'} ({layer.describe()})"
-    if layer.rnn_mode == "rnn_relu":
-        return (f"{where} is a relu RNN, which no TF1 cell computes (BasicRNNCell is tanh) and "
-                f"the port does not write; if it was CudnnRNNTanh, pass --cudnn rnn_tanh,input=I")
-    return None
 
 
 def _rename_lstm(view) -> dict[str, str]:
@@ -381,7 +370,7 @@ def _convert(name: str, buffer: np.ndarray, sizes: CudnnSizes, assumed: list[str
              f"{'fw' if p % 2 == 0 else 'bw'}/{cell}" for p in range(layers * dirs)]
     layer = CudnnLayer(scope, sizes.rnn_mode, sizes.direction, layers, units, sizes.input_size,
                        tuple(cells), name, converted=True, sizes_from=sizes.source)
-    layer = replace(layer, unported=_unported(layer))
+    layer = replace(layer, unported=unported(layer))
     if sizes.rnn_mode == "rnn_relu":
         return layer, {}
     assumed.append(f"{name}: cuDNN's buffer read in params_format's unpadded layout (all "
@@ -396,24 +385,3 @@ def _convert(name: str, buffer: np.ndarray, sizes: CudnnSizes, assumed: list[str
             arrays[f"{where}kernel"] = weights[len(groups) * p + j]
             arrays[f"{where}bias"] = biases[len(groups) * p + j]
     return layer, arrays
-
-
-# ---- what the port cannot write --------------------------------------------------------------
-
-def refuse_cudnn(facts: CudnnFacts | None, shapes, scope: str | None = None) -> None:
-    """CudnnNotPorted when what the port would read is a cuDNN layer it cannot write: the one
-    ``scope`` (--scope) lies in or around, or with no scope, when no other cell is there."""
-    if facts is None:
-        return
-    blocked = [layer for layer in facts.layers if layer.unported]
-    cells = {c for layer in blocked for c in layer.cell_scopes}
-    if scope is not None:
-        scope = scope.strip("/")
-        blocked = [layer for layer in blocked if any(
-            place == scope or place.startswith(scope + "/") or scope.startswith(place + "/")
-            for place in (*layer.cell_scopes, *filter(None, [layer.scope])))]
-    elif any((m := CELL_VARIABLE.match(n)) and n[: -len(m["var"]) - 1] not in cells
-             for n in shapes):
-        blocked = []
-    if blocked:
-        raise CudnnNotPorted(f"{blocked[0].unported}. Nothing was written.")
