@@ -1,12 +1,16 @@
 """``tf1-lstm port CHECKPOINT --to keras|torch|onnx --out PATH``: the options and the pipeline.
 
-    checkpoint ──read──> NumPy ──find cells by name/shape──> Tf1Rnn
-        ──facts from PREFIX.meta (forget_bias, layers, what the logits read), else assumed──>
+    checkpoint ──read──> NumPy ──old eras' names, cuDNN layers: read as TF 1.2+ cells──>
+        ──find cells by name/shape (stacks, bidirectional pairs, embedding, head)──> Tf1Rnn
+        ──facts from PREFIX.meta (forget_bias, cell_clip, layers, what the logits read),
+          else from the old release's names or the options, else assumed──>
+        ──the graph restored and run on x: its logits decide what the head reads──>
         ──> layouts
         ──> target world (subprocess): write a staged file, load it back, run it on x
-        ──> TF1 world (this process, meanwhile): the checkpoint's own graph restored, and the
-            real TF1 cells rebuilt with the same weights, on x
-        ──> max |diff| of logits, outputs and final states ──> publish (atomically) if <= 1e-5
+        ──> TF1 world (this process, meanwhile): the real TF1 cells rebuilt with the same
+            weights, on x
+        ──> max |diff| of logits (vs the graph), outputs and final states (vs the rebuilt
+            cells) ──> publish (atomically) if <= 1e-5
 
 Every assumption the proof could not check is printed as one: without the ``.meta`` the
 TF1 side is rebuilt from the same facts the port used, so it could not catch a wrong one.
