@@ -98,3 +98,30 @@ def test_fast_dynamic_rnn_reuses_the_variables_a_core_dynamic_rnn_made():
                                                       lengths: [T, 3, 0, 1, T, 2, 6, 5]})
     for a, e in zip(tf.nest.flatten(got), tf.nest.flatten(want), strict=True):
         np.testing.assert_allclose(a, e, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("run", ["static", "dynamic"])
+def test_a_variable_scope_object_is_a_scope_as_tf1s_static_and_dynamic_rnn_take_it(run):
+    # TF 1.15's rnn_test passes VariableScope objects; the fast path made names of them
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [3, 4, 2])
+    cell = rnn.MultiRNNCell([FastLSTMCell(5), FastLSTMCell(5)])
+    with tf.variable_scope("outer") as outer:
+        pass
+    if run == "static":
+        static_rnn(cell, tf.unstack(x, 4, 1), dtype=tf.float32, scope=outer)
+    else:
+        dynamic_rnn(cell, x, dtype=tf.float32, scope=outer)
+    assert sorted(v.op.name for v in tf.global_variables()) == [
+        f"outer/multi_rnn_cell/cell_{k}/basic_lstm_cell/{name}"
+        for k in range(2) for name in ("bias", "kernel")]
+
+
+def test_fast_lstm_cell_takes_basic_lstm_cells_arguments_in_its_order():
+    # BasicLSTMCell(num_units, forget_bias, state_is_tuple, activation, reuse, name, dtype)
+    cell = FastLSTMCell(4, 0.5, True, tf.tanh, None, "my_cell")
+    assert (cell.forget_bias, cell.name) == (0.5, "my_cell")
+    with pytest.raises(Tf1LstmError, match="state_is_tuple=False .* rnn.BasicLSTMCell"):
+        FastLSTMCell(4, 1.0, False)
+    with pytest.raises(Tf1LstmError, match="written for tanh; activation=relu"):
+        FastLSTMCell(4, activation=tf.nn.relu)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from tf1_lstm.cells.lstm import HandLSTMCell
 from tf1_lstm.compat import tf
+from tf1_lstm.fast.errors import FastPathError
 
 
 class FastLSTMCell(HandLSTMCell):
@@ -28,8 +29,18 @@ class FastLSTMCell(HandLSTMCell):
     State: ``LSTMStateTuple(c, h)``, each [B, H]; output: h.
     """
 
-    def __init__(self, num_units: int, forget_bias: float = 1.0, reuse: bool | None = None,
-                 name: str | None = None, dtype=None) -> None:
+    def __init__(self, num_units: int, forget_bias: float = 1.0, state_is_tuple: bool = True,
+                 activation=None, reuse: bool | None = None, name: str | None = None,
+                 dtype=None) -> None:
+        # BasicLSTMCell's parameters, in its order, so the class drops in for it
+        if not state_is_tuple:
+            raise FastPathError("FastLSTMCell keeps its state as LSTMStateTuple(c, h): "
+                                "state_is_tuple=False (deprecated in TF1 too) runs with "
+                                "rnn.BasicLSTMCell")
+        if activation not in (None, tf.tanh, tf.nn.tanh, "tanh"):
+            raise FastPathError(f"FastLSTMCell's backward pass is written for tanh; "
+                                f"activation={getattr(activation, '__name__', activation)} runs "
+                                f"with rnn.BasicLSTMCell")
         super().__init__(num_units, forget_bias=forget_bias, reuse=reuse, name=name, dtype=dtype)
 
     @property

@@ -1,6 +1,7 @@
 """``static_rnn`` and ``dynamic_rnn`` for FastLSTMCells: TF1's contract, a faster graph.
 
     from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.errors import FastPathError
     from tf1_lstm.fast.rnn import dynamic_rnn, static_rnn
     cell = FastLSTMCell(128)                                       # was rnn.BasicLSTMCell(128)
     outputs, states = static_rnn(cell, tf.unstack(x, 28, 1), dtype=tf.float32)
@@ -28,19 +29,16 @@ the batch may be unknown.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from tf1_lstm.cells.base import create_cell_variables
 from tf1_lstm.compat import rnn, tf
-from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.errors import FastPathError
 from tf1_lstm.fast.sequence import lstm_layer
 
 MAX_DEFAULT_SHARDS = 4  # more chains than this mostly adds ops: rows per matmul shrink
-
-
-class FastPathError(Tf1LstmError, ValueError):
-    """The fast path cannot run this RNN; the message says what to change."""
 
 
 def default_shards() -> int:
@@ -118,14 +116,18 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
         raise FastPathError(f"the fast path needs the input depth known when the graph is "
                             f"built; got inputs of shape {x0.shape}")
 
-    base_scope = scope or "rnn"
     weights = []
-    for k, layer in enumerate(cells):
-        # static_rnn's / dynamic_rnn's names: rnn/basic_lstm_cell/, rnn/multi_rnn_cell/cell_k/...
-        with tf.variable_scope(f"{base_scope}/multi_rnn_cell/cell_{k}" if multi else base_scope):
-            create_cell_variables(layer, input_depth, dtype)
-        weights.append(layer.kernel_and_bias())
-        input_depth = layer.output_size
+    # static_rnn's / dynamic_rnn's names: rnn/basic_lstm_cell/, rnn/multi_rnn_cell/cell_k/...;
+    # ``scope`` a name or a VariableScope, as TF1's take it
+    with tf.variable_scope(scope or "rnn"):
+        for k, layer in enumerate(cells):
+            with contextlib.ExitStack() as scopes:
+                if multi:
+                    scopes.enter_context(tf.variable_scope("multi_rnn_cell"))
+                    scopes.enter_context(tf.variable_scope(f"cell_{k}"))
+                create_cell_variables(layer, input_depth, dtype)
+            weights.append(layer.kernel_and_bias())
+            input_depth = layer.output_size
 
     initial = _initial_states(cells, multi, initial_state, rows, x0, dtype)  # shards x layers
     masks = _masks(sequence_length, rows, len(per_shard[0]))           # shards x (T or None)
