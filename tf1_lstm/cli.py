@@ -17,6 +17,7 @@ from tf1_lstm import inspect as inspect_command  # imports no TensorFlow until i
 from tf1_lstm import verify as verify_command  # likewise
 from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.legacy import doctor as doctor_command  # reads files only, imports no TensorFlow
+from tf1_lstm.legacy.activation import FAST  # imports no TensorFlow
 from tf1_lstm.notebook import command as notebook_command  # no TensorFlow or Jupyter until run
 from tf1_lstm.notebook import kernel_command  # jupyter_client only when it runs
 from tf1_lstm.port import ckpt_command  # likewise
@@ -45,6 +46,8 @@ def _run(args: argparse.Namespace) -> int:
         options = notebook_command.notebook_options(args, args.args, args.script)
         return notebook_command.run_notebooks(args.script, options)
     notebook_command.refuse_notebook_options(args, args.script or "-m MODULE")
+    if args.fast:
+        os.environ[FAST] = "1"
     if args.module is None:
         return run_script(args.script, args.args)
     if not args.module:
@@ -122,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the module MODULE (a package: its __main__.py) as `python -m` does, with the "
              "current folder first on sys.path; everything after it goes to the module "
              "(not with SCRIPT)")
+    run.add_argument("--fast", action="store_true",
+                     help="run the script's BasicLSTMCell RNNs (static_rnn, dynamic_rnn, "
+                          "MultiRNNCell stacks) on tf1-lstm's fast path: same variables, same "
+                          "results; other calls run as TF's own, each reason noted once "
+                          "(also TF1_LSTM_FAST=1)")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="arguments passed to the script")
     notebook_command.add_notebook_options(run)

@@ -1,0 +1,113 @@
+"""``tf1-lstm run --fast``: an unmodified script's RNN calls served by the fast path where they can.
+
+``install()`` puts a dispatcher in place of each RNN function a TF1 script calls::
+
+    tf.nn.dynamic_rnn, tf.nn.static_rnn, tf.contrib.rnn.static_rnn (tf.nn.rnn of TF 0.x too)
+
+A call runs ``tf1_lstm.fast.rnn`` when its cell is a ``BasicLSTMCell`` (tanh, state tuple) or a
+``MultiRNNCell`` of them and the fast path takes its inputs; the variables are the ones TF's
+own call would make (same names, same shapes: a checkpoint written with ``--fast`` restores
+without it, and the other way round). Every other call runs TF's own function, and the
+reason is noted once per reason on stderr::
+
+    tf1-lstm: note: --fast: dynamic_rnn of MultiRNNCell of 2 BasicLSTMCell(s) ran on the
+    fast path
+    tf1-lstm: note: --fast: dynamic_rnn of GRUCell (the fast path runs BasicLSTMCell and
+    MultiRNNCell stacks of it) ran as TF's own
+
+A user's cell object is not itself built by the fast path: a twin ``FastLSTMCell`` with its
+sizes, forget_bias and name is, once per cell object (so a cell called twice reuses its
+variables, as a Keras-backed cell does).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+
+from tf1_lstm.compat import rnn, tf
+from tf1_lstm.fast import rnn as fast_rnn
+from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.errors import FastPathError
+from tf1_lstm.legacy.notices import note_once
+
+_twins: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # user's cell -> FastLSTMCell
+_served: list[str] = []  # what ran fast, for the tests: "dynamic_rnn", "static_rnn", ...
+
+
+class NotEligible(Exception):
+    """Why a call runs TF's own function (the note's text)."""
+
+
+def fast_twin(cell) -> rnn.RNNCell:
+    """The fast path's cell for ``cell``: a FastLSTMCell twin, or a MultiRNNCell of twins."""
+    if isinstance(cell, rnn.MultiRNNCell):
+        if not getattr(cell, "_state_is_tuple", True):
+            raise NotEligible("a MultiRNNCell with state_is_tuple=False")
+        layers = list(cell._cells)
+        return rnn.MultiRNNCell([_lstm_twin(layer) for layer in layers])
+    return _lstm_twin(cell)
+
+
+def _lstm_twin(cell) -> FastLSTMCell:
+    if isinstance(cell, FastLSTMCell):
+        return cell
+    if type(cell).__name__ != "BasicLSTMCell":
+        raise NotEligible(f"{type(cell).__name__} (the fast path runs BasicLSTMCell and "
+                          f"MultiRNNCell stacks of it)")
+    if not getattr(cell, "_state_is_tuple", True):
+        raise NotEligible("BasicLSTMCell(state_is_tuple=False)")
+    activation = getattr(cell, "_activation", tf.tanh)
+    if activation not in (tf.tanh, tf.nn.tanh) and \
+            getattr(activation, "__name__", "") != "tanh":
+        raise NotEligible(f"BasicLSTMCell(activation={getattr(activation, '__name__', '?')}) "
+                          f"(the fast path's backward pass is written for tanh)")
+    if getattr(cell, "built", False) and cell not in _twins:
+        raise NotEligible("a BasicLSTMCell TF's own RNN built before (its variables are "
+                          "that call's)")
+    if cell not in _twins:
+        _twins[cell] = FastLSTMCell(cell._num_units, forget_bias=float(cell._forget_bias),
+                                    name=getattr(cell, "_base_name", None))  # not ".._1"
+    return _twins[cell]
+
+
+def _dispatch(name: str, original: Callable, fast: Callable) -> Callable:
+    """``name`` served fast when it can be, else by ``original`` with the reason noted."""
+    def serve(cell, *args, **kwargs):
+        try:
+            twin = fast_twin(cell)
+            result = fast(twin, *args, **kwargs)
+        except (NotEligible, FastPathError) as why:
+            note_once(f"fast {name} {why}", f"--fast: {name} of {why} ran as TF's own")
+            return original(cell, *args, **kwargs)
+        _served.append(name)
+        note_once(f"fast {name} served", f"--fast: {name} of {_what(cell)} ran on the fast path")
+        return result
+    serve.__name__ = serve.__qualname__ = name
+    serve.__doc__ = original.__doc__
+    serve.tf1_lstm_original = original
+    return serve
+
+
+def _what(cell) -> str:
+    if isinstance(cell, rnn.MultiRNNCell):
+        return f"MultiRNNCell of {len(cell._cells)} BasicLSTMCell(s)"
+    return type(cell).__name__
+
+
+def install() -> None:
+    """Serve the RNN functions fast (idempotent)."""
+    from tf1_lstm.contrib import rnn as contrib_rnn
+
+    v1_nn = tf.nn  # tf.compat.v1.nn: what the facade's tf.nn is
+    for module, name, fast in ((v1_nn, "dynamic_rnn", fast_rnn.dynamic_rnn),
+                               (v1_nn, "static_rnn", fast_rnn.static_rnn),
+                               (contrib_rnn, "static_rnn", fast_rnn.static_rnn)):
+        original = getattr(module, name)
+        if not hasattr(original, "tf1_lstm_original"):
+            setattr(module, name, _dispatch(name, original, fast))
+
+
+def served() -> list[str]:
+    """The calls the fast path ran in this process, in order."""
+    return list(_served)
