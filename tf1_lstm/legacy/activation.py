@@ -14,8 +14,8 @@ kernel, ``%load_ext tf1_lstm`` and ``import tf1_lstm.activate``:
 3. ``hints.keep_tensorflow_frames()``: TF 2's traceback filtering off (TF 1.x had none, and
    the hints read TensorFlow's frames).
 4. ``numpy1.install()``: NumPy 1's removed names (``np.float``, ``np.asscalar``, ...).
-5. with ``TF1_LSTM_FAST=1`` (``tf1-lstm run --fast``): ``fast.serve.install()``, the RNN calls
-   the fast path can run served by it.
+5. with ``TF1_LSTM_FAST=1`` (``tf1-lstm run --fast``): ``legacy.fast_calls.install()``, the
+   RNN calls the fast path can run served by it.
 
 A live session may have imported things before it asked for TF1: ``Activation`` says what,
 so the session can tell its user (a ``tf`` bound earlier is TensorFlow 2's module; a
@@ -28,7 +28,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-FAST = "TF1_LSTM_FAST"  # "1": the RNN calls served by the fast path (tf1_lstm.fast.serve)
+FAST = "TF1_LSTM_FAST"  # "1": the RNN calls served by the fast path (legacy.fast_calls)
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ def activate() -> Activation:
     hints.keep_tensorflow_frames()
     numpy1.install()
     if os.environ.get(FAST) == "1":  # tf1-lstm run --fast
-        from tf1_lstm.fast import serve
+        from tf1_lstm.legacy import fast_calls
 
-        serve.install()
+        fast_calls.install()
     return Activation(already_active=already,
                       tensorflow_was_imported=tensorflow is not None and not already,
                       keras3_was_imported=keras3)

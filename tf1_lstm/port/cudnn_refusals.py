@@ -9,21 +9,16 @@ would read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tf1_lstm.port.errors import UnportableMapping
 from tf1_lstm.port.stacks import CELL_VARIABLE
-
-if TYPE_CHECKING:
-    from tf1_lstm.port.cudnn_view import CudnnFacts, CudnnLayer
 
 
 class CudnnNotPorted(UnportableMapping):
     """A cuDNN layer the port has no kind for (relu, skip_input)."""
 
 
-def unported(layer: CudnnLayer) -> str | None:
-    """Why the port cannot write ``layer``, or None."""
+def unported(layer) -> str | None:
+    """Why the port cannot write ``layer`` (a ``cudnn_view.CudnnLayer``), or None."""
     where = f"{layer.scope or 'the top'} ({layer.describe()})"
     if layer.rnn_mode == "rnn_relu":
         return (f"{where} is a relu RNN, which no TF1 cell computes (BasicRNNCell is tanh) and "
@@ -31,9 +26,10 @@ def unported(layer: CudnnLayer) -> str | None:
     return None
 
 
-def refuse_cudnn(facts: CudnnFacts | None, shapes, scope: str | None = None) -> None:
+def refuse_cudnn(facts, shapes, scope: str | None = None) -> None:
     """CudnnNotPorted when what the port would read is a cuDNN layer it cannot write: the one
-    ``scope`` (--scope) lies in or around, or with no scope, when no other cell is there."""
+    ``scope`` (--scope) lies in or around, or with no scope, when no other cell is there.
+    ``facts``: ``cudnn_view.CudnnFacts`` or None (no cuDNN layer)."""
     if facts is None:
         return
     blocked = [layer for layer in facts.layers if layer.unported]
