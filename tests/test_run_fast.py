@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from conftest import REPO, run_python
 
+from tf1_lstm.fast.rnn import default_shards
+
 SCRIPT = """
 import json, sys, zlib
 import numpy as np
@@ -116,3 +118,22 @@ def test_document_002_gives_the_same_losses_with_and_without_fast():
     # orders' 1e-7 differences have grown through training (measured: 2e-3 at step 790)
     np.testing.assert_allclose(losses[True][:40], losses[False][:40], rtol=1e-4)
     np.testing.assert_allclose(losses[True], losses[False], rtol=2e-2)
+
+
+THREADS = """
+import tensorflow as tf
+default, own = tf.Session(), tf.Session(config=tf.ConfigProto(inter_op_parallelism_threads=3))
+print([(s._config.intra_op_parallelism_threads, s._config.inter_op_parallelism_threads)
+       if s._config else (0, 0) for s in (default, own)])
+"""
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_sessions_get_the_tuned_threads_unless_the_script_set_its_own(tmp_path, fast):
+    script = tmp_path / "threads.py"
+    script.write_text(THREADS)
+    result = run_python("", "-m", "tf1_lstm", "run", *(["--fast"] if fast else []), str(script))
+    assert result.returncode == 0, result.stderr[-2000:]
+    cores = default_shards()  # one op per core at once, as the fast path's shards
+    expected = [(1, cores), (0, 3)] if fast else [(0, 0), (0, 3)]
+    assert result.stdout.splitlines()[-1] == str(expected)

@@ -15,6 +15,8 @@ reason is noted once per reason on stderr::
     tf1-lstm: note: --fast: dynamic_rnn of GRUCell (the fast path runs BasicLSTMCell and
     MultiRNNCell stacks of it) ran as TF's own
 
+Sessions get bench's tuned threads (``tuned_config``) unless the script set its own.
+
 A user's cell object is not itself built by the fast path: a twin ``FastLSTMCell`` with its
 sizes, forget_bias and name is, once per cell object (so a cell called twice reuses its
 variables, as a Keras-backed cell does).
@@ -25,6 +27,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
+from tf1_lstm.bench.jobs import TUNED, thread_settings
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.fast import rnn as fast_rnn
 from tf1_lstm.fast.cell import FastLSTMCell
@@ -95,8 +98,38 @@ def _what(cell) -> str:
     return type(cell).__name__
 
 
+def tuned_config(config):
+    """``config`` (a ConfigProto, or None) with bench's tuned threads, one thread per op and
+    one op per core at once (the fast path's shards run side by side; small LSTM ops gain
+    nothing from splitting), unless the script set threads of its own: then it is kept."""
+    if config is not None and (config.intra_op_parallelism_threads or
+                               config.inter_op_parallelism_threads):
+        return config
+    tuned = tf.ConfigProto()
+    if config is not None:
+        tuned.CopyFrom(config)
+    intra, inter = thread_settings(TUNED, fast_rnn.default_shards())
+    tuned.intra_op_parallelism_threads, tuned.inter_op_parallelism_threads = intra, inter
+    note_once("fast threads", f"--fast: tf.Session threads intra_op {intra}, inter_op {inter} "
+                              f"(set them in the script's ConfigProto to keep your own)")
+    return tuned
+
+
+def _tuned_session(session_class: type) -> type:
+    """``session_class`` whose ``config`` gets ``tuned_config``."""
+    class Tuned(session_class):
+        __doc__ = session_class.__doc__
+
+        def __init__(self, target="", graph=None, config=None):
+            super().__init__(target, graph, tuned_config(config))
+
+    Tuned.__name__ = Tuned.__qualname__ = session_class.__name__
+    Tuned.tf1_lstm_original = session_class
+    return Tuned
+
+
 def install() -> None:
-    """Serve the RNN functions fast (idempotent)."""
+    """Serve the RNN functions fast and tune the sessions' threads (idempotent)."""
     from tf1_lstm.contrib import rnn as contrib_rnn
 
     v1_nn = tf.nn  # tf.compat.v1.nn: what the facade's tf.nn is
@@ -106,6 +139,10 @@ def install() -> None:
         original = getattr(module, name)
         if not hasattr(original, "tf1_lstm_original"):
             setattr(module, name, _dispatch(name, original, fast))
+    for name in ("Session", "InteractiveSession"):
+        original = getattr(tf, name)  # tf.compat.v1's, which the facade's tf.Session is
+        if "tf1_lstm_original" not in vars(original):
+            setattr(tf, name, _tuned_session(original))
 
 
 def served() -> list[str]:
