@@ -3,6 +3,7 @@
 ``install()`` puts a dispatcher in place of each RNN function a TF1 script calls::
 
     tf.nn.dynamic_rnn, tf.nn.static_rnn, tf.contrib.rnn.static_rnn (tf.nn.rnn of TF 0.x too)
+    tf.nn.bidirectional_dynamic_rnn, tf.nn.static_bidirectional_rnn (and contrib's)
 
 A call runs ``tf1_lstm.fast.rnn`` when its cell is a ``BasicLSTMCell`` (tanh, state tuple) or a
 ``MultiRNNCell`` of them and the fast path takes its inputs; the variables are the ones TF's
@@ -29,6 +30,7 @@ from collections.abc import Callable
 
 from tf1_lstm.bench.jobs import TUNED, thread_settings
 from tf1_lstm.compat import rnn, tf
+from tf1_lstm.fast import bidirectional as fast_bidirectional
 from tf1_lstm.fast import rnn as fast_rnn
 from tf1_lstm.fast.cell import FastLSTMCell
 from tf1_lstm.fast.errors import FastPathError
@@ -92,6 +94,25 @@ def _dispatch(name: str, original: Callable, fast: Callable) -> Callable:
     return serve
 
 
+def _dispatch_pair(name: str, original: Callable, fast: Callable) -> Callable:
+    """The same for the bidirectional functions: (cell_fw, cell_bw, inputs, ...)."""
+    def serve(cell_fw, cell_bw, *args, **kwargs):
+        try:
+            twins = fast_twin(cell_fw), fast_twin(cell_bw)
+            result = fast(*twins, *args, **kwargs)
+        except (NotEligible, FastPathError) as why:
+            note_once(f"fast {name} {why}", f"--fast: {name} of {why} ran as TF's own")
+            return original(cell_fw, cell_bw, *args, **kwargs)
+        _served.append(name)
+        note_once(f"fast {name} served", f"--fast: {name} of {_what(cell_fw)} forward and "
+                                         f"{_what(cell_bw)} backward ran on the fast path")
+        return result
+    serve.__name__ = serve.__qualname__ = name
+    serve.__doc__ = original.__doc__
+    serve.tf1_lstm_original = original
+    return serve
+
+
 def _what(cell) -> str:
     if isinstance(cell, rnn.MultiRNNCell):
         return f"MultiRNNCell of {len(cell._cells)} BasicLSTMCell(s)"
@@ -139,6 +160,14 @@ def install() -> None:
         original = getattr(module, name)
         if not hasattr(original, "tf1_lstm_original"):
             setattr(module, name, _dispatch(name, original, fast))
+    for module, name, fast in (
+            (v1_nn, "bidirectional_dynamic_rnn", fast_bidirectional.bidirectional_dynamic_rnn),
+            (v1_nn, "static_bidirectional_rnn", fast_bidirectional.static_bidirectional_rnn),
+            (contrib_rnn, "static_bidirectional_rnn",
+             fast_bidirectional.static_bidirectional_rnn)):
+        original = getattr(module, name)
+        if not hasattr(original, "tf1_lstm_original"):
+            setattr(module, name, _dispatch_pair(name, original, fast))
     for name in ("Session", "InteractiveSession"):
         original = getattr(tf, name)  # tf.compat.v1's, which the facade's tf.Session is
         if "tf1_lstm_original" not in vars(original):
