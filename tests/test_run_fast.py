@@ -36,12 +36,17 @@ again, _ = rnn.static_rnn(lstm, tf.unstack(x * 2, 5, 1), dtype=tf.float32, scope
 (bi_fw, bi_bw), (bi_state_fw, bi_state_bw) = tf.nn.bidirectional_dynamic_rnn(
     rnn.BasicLSTMCell(3), rnn.BasicLSTMCell(3), x, sequence_length=tf.constant([5, 3]),
     dtype=tf.float32)
+peep = rnn.MultiRNNCell([rnn.LSTMCell(3, use_peepholes=True, forget_bias=0.7),
+                        rnn.LSTMCell(3)])
+peep_out, _ = tf.nn.dynamic_rnn(peep, x, dtype=tf.float32, scope="peep")
+proj_out, _ = tf.nn.dynamic_rnn(rnn.LSTMCell(3, num_proj=2), x, dtype=tf.float32, scope="proj")
 static_bi, _, _ = rnn.static_bidirectional_rnn(
     rnn.BasicLSTMCell(2), rnn.BasicLSTMCell(2), tf.unstack(x, 5, 1), dtype=tf.float32,
     scope="static_bi")
 loss = (tf.reduce_sum(outputs) + tf.reduce_sum(static[-1]) + tf.reduce_sum(again[-1])
         + tf.reduce_sum(gru_out) + tf.reduce_sum(bi_fw) + tf.reduce_sum(bi_bw)
-        + tf.reduce_sum(bi_state_bw.h) + tf.reduce_sum(static_bi[0]))
+        + tf.reduce_sum(bi_state_bw.h) + tf.reduce_sum(static_bi[0]) + tf.reduce_sum(peep_out)
+        + tf.reduce_sum(proj_out))
 grads = tf.gradients(loss, tf.trainable_variables())
 saver = tf.train.Saver()
 feed = {x: np.random.RandomState(0).randn(2, 5, 3)}
@@ -55,7 +60,8 @@ with tf.Session() as session:
     else:
         saver.restore(session, sys.argv[2])
     values = session.run([outputs, state[1].h, static[-1], again[-1], gru_out, bi_fw, bi_bw,
-                          bi_state_bw.c, static_bi[0], static_bi[-1], loss] + grads, feed)
+                          bi_state_bw.c, static_bi[0], static_bi[-1], peep_out, proj_out,
+                          loss] + grads, feed)
 print(json.dumps({"variables": [[v.op.name, v.shape.as_list()] for v in tf.global_variables()],
                   "values": [np.asarray(v).tolist() for v in values]}))
 """
@@ -98,11 +104,12 @@ def test_the_calls_served_fast_and_the_ones_left_to_tf_are_each_noted_once(runs)
     assert lines == [
         "tf1-lstm: note: --fast: dynamic_rnn of MultiRNNCell of 2 BasicLSTMCell(s) ran on the "
         "fast path",
-        "tf1-lstm: note: --fast: dynamic_rnn of GRUCell (the fast path runs BasicLSTMCell and "
-        "MultiRNNCell stacks of it) ran as TF's own",
+        "tf1-lstm: note: --fast: dynamic_rnn of GRUCell (the fast path runs BasicLSTMCell, "
+        "LSTMCell and MultiRNNCell stacks of them) ran as TF's own",
         "tf1-lstm: note: --fast: static_rnn of BasicLSTMCell ran on the fast path",
         "tf1-lstm: note: --fast: bidirectional_dynamic_rnn of BasicLSTMCell forward and "
         "BasicLSTMCell backward ran on the fast path",
+        "tf1-lstm: note: --fast: dynamic_rnn of LSTMCell(num_proj=2) ran as TF's own",
         "tf1-lstm: note: --fast: static_bidirectional_rnn of BasicLSTMCell forward and "
         "BasicLSTMCell backward ran on the fast path",
         "tf1-lstm: note: --fast: tf.Session threads intra_op 1, inter_op "

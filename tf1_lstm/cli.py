@@ -42,12 +42,12 @@ class MissingModuleName(Tf1LstmError, ValueError):
 def _run(args: argparse.Namespace) -> int:
     from tf1_lstm.legacy.runner import run_module, run_script
 
+    if args.fast:  # read by activate(), here or in a notebook's kernel process
+        os.environ[FAST] = "1"
     if args.module is None and notebook_command.is_notebook_target(args.script):
         options = notebook_command.notebook_options(args, args.args, args.script)
         return notebook_command.run_notebooks(args.script, options)
     notebook_command.refuse_notebook_options(args, args.script or "-m MODULE")
-    if args.fast:
-        os.environ[FAST] = "1"
     if args.module is None:
         return run_script(args.script, args.args)
     if not args.module:
@@ -126,10 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
              "current folder first on sys.path; everything after it goes to the module "
              "(not with SCRIPT)")
     run.add_argument("--fast", action="store_true",
-                     help="run the script's BasicLSTMCell RNNs (static_rnn, dynamic_rnn, "
-                          "MultiRNNCell stacks) on tf1-lstm's fast path: same variables, same "
-                          "results; other calls run as TF's own, each reason noted once "
-                          "(also TF1_LSTM_FAST=1)")
+                     help="run the script's BasicLSTMCell / LSTMCell RNNs (static_rnn, "
+                          "dynamic_rnn, the bidirectional ones, MultiRNNCell stacks) on "
+                          "tf1-lstm's fast path: same variables, same results; other calls "
+                          "run as TF's own, each reason noted once (also TF1_LSTM_FAST=1)")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="arguments passed to the script")
     notebook_command.add_notebook_options(run)

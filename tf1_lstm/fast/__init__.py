@@ -1,4 +1,4 @@
-"""The fast path: BasicLSTMCell's math and variables, a faster TF1 graph, still graph mode.
+"""The fast path: TF1's LSTM cells' math and variables, a faster TF1 graph, still graph mode.
 
     from tf1_lstm.fast.cell import FastLSTMCell
     from tf1_lstm.fast.rnn import dynamic_rnn, static_rnn
@@ -6,13 +6,19 @@
     outputs, states = static_rnn(cell, tf.unstack(x, 28, 1), dtype=tf.float32)
     outputs, states = dynamic_rnn(rnn.MultiRNNCell([...FastLSTMCells...]), X, dtype=...)
 
-    cell.py       FastLSTMCell: BasicLSTMCell's variables (checkpoints interchange); under
-                  rnn.static_rnn / tf.nn.dynamic_rnn it runs the proven hand-written step
+    cell.py       FastLSTMCell: BasicLSTMCell's variables (checkpoints interchange), and
+                  FastPeepholeLSTMCell: LSTMCell's (peepholes or not); under rnn.static_rnn /
+                  tf.nn.dynamic_rnn they run the proven hand-written steps
     rnn.py        static_rnn, dynamic_rnn: TF1's signatures and outputs/states contract,
                   the batch cut into shards that run on separate cores
+    bidirectional.py  bidirectional_dynamic_rnn, static_bidirectional_rnn: one fast call a way
     sequence.py   one layer over a whole sequence, its backward pass written by hand
+    errors.py     FastPathError: what the fast path cannot run, and what to change
 
-Equality with BasicLSTMCell (outputs, states, gradients, from one checkpoint) is tested in
+``tf1-lstm run --fast`` serves an unmodified script's calls by these (``legacy.fast_calls``).
+
+Equality with BasicLSTMCell and LSTMCell (outputs, states, gradients, from one checkpoint) is
+tested in
 ``tests/test_fast_*.py``; the speed is measured by ``tf1-lstm bench`` (BENCHMARKS.md).
 
 This package's ``__init__`` imports nothing (so importing it imports no TensorFlow): the

@@ -1,17 +1,18 @@
-"""``static_rnn`` and ``dynamic_rnn`` for FastLSTMCells: TF1's contract, a faster graph.
+"""``static_rnn`` and ``dynamic_rnn`` for the fast cells: TF1's contract, a faster graph.
 
-    from tf1_lstm.fast.cell import FastLSTMCell
-from tf1_lstm.fast.errors import FastPathError
+    from tf1_lstm.fast.cell import FastLSTMCell, FastPeepholeLSTMCell
     from tf1_lstm.fast.rnn import dynamic_rnn, static_rnn
     cell = FastLSTMCell(128)                                       # was rnn.BasicLSTMCell(128)
     outputs, states = static_rnn(cell, tf.unstack(x, 28, 1), dtype=tf.float32)
 
-    cells = rnn.MultiRNNCell([FastLSTMCell(150) for _ in range(3)])
+    cells = rnn.MultiRNNCell([FastPeepholeLSTMCell(150, use_peepholes=True)  # rnn.LSTMCell
+                              for _ in range(3)])
     outputs, states = dynamic_rnn(cells, X, dtype=tf.float32)      # was tf.nn.dynamic_rnn
 
 Same arguments, same ``outputs`` and ``states`` (with ``sequence_length``: outputs 0 past a
 row's end, its state copied through), same variable names (``rnn/basic_lstm_cell/...``,
-``rnn/multi_rnn_cell/cell_k/basic_lstm_cell/...``), so a BasicLSTMCell checkpoint restores.
+``rnn/multi_rnn_cell/cell_k/lstm_cell/...``), so a BasicLSTMCell or LSTMCell checkpoint
+restores. A MultiRNNCell may mix FastLSTMCells and FastPeepholeLSTMCells.
 
 Two things make it faster (measured in BENCHMARKS.md):
 
@@ -34,7 +35,7 @@ import os
 
 from tf1_lstm.cells.base import create_cell_variables
 from tf1_lstm.compat import rnn, tf
-from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.cell import FastCell
 from tf1_lstm.fast.errors import FastPathError
 from tf1_lstm.fast.sequence import lstm_layer
 
@@ -52,7 +53,7 @@ def default_shards() -> int:
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None,
                shards: int | None = None):
-    """``rnn.static_rnn`` for a FastLSTMCell or a MultiRNNCell of them.
+    """``rnn.static_rnn`` for a fast cell (``tf1_lstm.fast.cell``) or a MultiRNNCell of them.
 
     inputs: a list of T tensors [B, I]. Returns ``(outputs, state)``: outputs a list of T
     tensors [B, H] (the top layer's h), state an ``LSTMStateTuple(c, h)`` per layer (a tuple
@@ -72,7 +73,7 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
 def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
                 parallel_iterations=None, swap_memory=False, time_major=False, scope=None,
                 shards: int | None = None):
-    """``tf.nn.dynamic_rnn`` for a FastLSTMCell or a MultiRNNCell of them.
+    """``tf.nn.dynamic_rnn`` for a fast cell or a MultiRNNCell of them.
 
     inputs [B, T, I] ([T, B, I] with ``time_major``); outputs [B, T, H] ([T, B, H]), the top
     layer's h at every step; state as ``static_rnn``'s. T must be known when the graph is
@@ -117,8 +118,8 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
                             f"built; got inputs of shape {x0.shape}")
 
     weights = []
-    # static_rnn's / dynamic_rnn's names: rnn/basic_lstm_cell/, rnn/multi_rnn_cell/cell_k/...;
-    # ``scope`` a name or a VariableScope, as TF1's take it
+    # static_rnn's / dynamic_rnn's names: rnn/basic_lstm_cell/ or rnn/lstm_cell/,
+    # rnn/multi_rnn_cell/cell_k/...; ``scope`` a name or a VariableScope, as TF1's take it
     with tf.variable_scope(scope or "rnn"):
         for k, layer in enumerate(cells):
             with contextlib.ExitStack() as scopes:
@@ -126,7 +127,7 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
                     scopes.enter_context(tf.variable_scope("multi_rnn_cell"))
                     scopes.enter_context(tf.variable_scope(f"cell_{k}"))
                 create_cell_variables(layer, input_depth, dtype)
-            weights.append(layer.kernel_and_bias())
+            weights.append((*layer.kernel_and_bias(), layer.peepholes()))
             input_depth = layer.output_size
 
     initial = _initial_states(cells, multi, initial_state, rows, x0, dtype)  # shards x layers
@@ -136,8 +137,9 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
         layer_final = []
         for k, layer in enumerate(cells):
             c0, h0 = initial[s][k]
-            kernel, bias = weights[k]
-            xs, c, h = lstm_layer(xs, kernel, bias, c0, h0, layer.forget_bias, masks[s])
+            kernel, bias, peepholes = weights[k]
+            xs, c, h = lstm_layer(xs, kernel, bias, c0, h0, layer.forget_bias, masks[s],
+                                  peepholes)
             layer_final.append((c, h))
         shard_outputs.append(xs)
         final.append(layer_final)
@@ -148,17 +150,19 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
 
 
 def _fast_cells(cell) -> tuple[list, bool]:
-    """(the FastLSTMCell layers, whether they sit in a MultiRNNCell), or a FastPathError."""
+    """(the fast cells, one a layer; whether they sit in a MultiRNNCell), or a FastPathError."""
     multi = isinstance(cell, rnn.MultiRNNCell)
     cells = list(getattr(cell, "_cells", [])) if multi else [cell]
-    wrong = [type(c).__name__ for c in cells if not isinstance(c, FastLSTMCell)]
+    wrong = [type(c).__name__ for c in cells if not isinstance(c, FastCell)]
     if not cells or wrong:
         found = f"a MultiRNNCell of {', '.join(wrong) or 'no cells'}" if multi else wrong[0]
         raise FastPathError(
-            f"the fast path runs FastLSTMCell, or a MultiRNNCell of FastLSTMCells; got "
-            f"{found}. Replace rnn.BasicLSTMCell(n, forget_bias=b) with "
-            f"tf1_lstm.fast.cell.FastLSTMCell(n, forget_bias=b): same variables, so the same "
-            f"checkpoints restore. Other cells run with rnn.static_rnn / tf.nn.dynamic_rnn.")
+            f"the fast path runs FastLSTMCell and FastPeepholeLSTMCell, or a MultiRNNCell of "
+            f"them; got {found}. Replace rnn.BasicLSTMCell(n, forget_bias=b) with "
+            f"tf1_lstm.fast.cell.FastLSTMCell(n, forget_bias=b), rnn.LSTMCell(n, "
+            f"use_peepholes=p, forget_bias=b) with tf1_lstm.fast.cell.FastPeepholeLSTMCell("
+            f"n, use_peepholes=p, forget_bias=b): same variables, so the same checkpoints "
+            f"restore. Other cells run with rnn.static_rnn / tf.nn.dynamic_rnn.")
     if multi and not getattr(cell, "_state_is_tuple", True):
         raise FastPathError("the fast path needs MultiRNNCell(..., state_is_tuple=True), "
                             "the default")

@@ -5,8 +5,9 @@
     tf.nn.dynamic_rnn, tf.nn.static_rnn, tf.contrib.rnn.static_rnn (tf.nn.rnn of TF 0.x too)
     tf.nn.bidirectional_dynamic_rnn, tf.nn.static_bidirectional_rnn (and contrib's)
 
-A call runs ``tf1_lstm.fast.rnn`` when its cell is a ``BasicLSTMCell`` (tanh, state tuple) or a
-``MultiRNNCell`` of them and the fast path takes its inputs; the variables are the ones TF's
+A call runs ``tf1_lstm.fast.rnn`` when its cell is a ``BasicLSTMCell`` or an ``LSTMCell`` (with
+or without peepholes; tanh, state tuple, no clip or projection) or a ``MultiRNNCell`` of them
+and the fast path takes its inputs; the variables are the ones TF's
 own call would make (same names, same shapes: a checkpoint written with ``--fast`` restores
 without it, and the other way round). Every other call runs TF's own function, and the
 reason is noted once per reason on stderr::
@@ -18,9 +19,9 @@ reason is noted once per reason on stderr::
 
 Sessions get bench's tuned threads (``tuned_config``) unless the script set its own.
 
-A user's cell object is not itself built by the fast path: a twin ``FastLSTMCell`` with its
-sizes, forget_bias and name is, once per cell object (so a cell called twice reuses its
-variables, as a Keras-backed cell does).
+A user's cell object is not itself built by the fast path: a twin ``FastLSTMCell`` /
+``FastPeepholeLSTMCell`` with its sizes, forget_bias, initializer and name is, once per cell
+object (so a cell called twice reuses its variables, as a Keras-backed cell does).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from tf1_lstm.bench.jobs import TUNED, thread_settings
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.fast import bidirectional as fast_bidirectional
 from tf1_lstm.fast import rnn as fast_rnn
-from tf1_lstm.fast.cell import FastLSTMCell
+from tf1_lstm.fast.cell import FastCell, FastLSTMCell, FastPeepholeLSTMCell
 from tf1_lstm.fast.errors import FastPathError
 from tf1_lstm.legacy.notices import note_once
 
@@ -54,25 +55,33 @@ def fast_twin(cell) -> rnn.RNNCell:
     return _lstm_twin(cell)
 
 
-def _lstm_twin(cell) -> FastLSTMCell:
-    if isinstance(cell, FastLSTMCell):
+def _lstm_twin(cell) -> FastCell:
+    if isinstance(cell, FastCell):
         return cell
-    if type(cell).__name__ != "BasicLSTMCell":
-        raise NotEligible(f"{type(cell).__name__} (the fast path runs BasicLSTMCell and "
-                          f"MultiRNNCell stacks of it)")
+    kind = type(cell).__name__
+    if kind not in ("BasicLSTMCell", "LSTMCell"):
+        raise NotEligible(f"{kind} (the fast path runs BasicLSTMCell, LSTMCell and "
+                          f"MultiRNNCell stacks of them)")
     if not getattr(cell, "_state_is_tuple", True):
-        raise NotEligible("BasicLSTMCell(state_is_tuple=False)")
+        raise NotEligible(f"{kind}(state_is_tuple=False)")
     activation = getattr(cell, "_activation", tf.tanh)
     if activation not in (tf.tanh, tf.nn.tanh) and \
             getattr(activation, "__name__", "") != "tanh":
-        raise NotEligible(f"BasicLSTMCell(activation={getattr(activation, '__name__', '?')}) "
+        raise NotEligible(f"{kind}(activation={getattr(activation, '__name__', '?')}) "
                           f"(the fast path's backward pass is written for tanh)")
+    for option in ("cell_clip", "num_proj", "num_unit_shards"):
+        if getattr(cell, f"_{option}", None):
+            raise NotEligible(f"{kind}({option}={getattr(cell, f'_{option}')})")
     if getattr(cell, "built", False) and cell not in _twins:
-        raise NotEligible("a BasicLSTMCell TF's own RNN built before (its variables are "
-                          "that call's)")
+        raise NotEligible(f"a {kind} TF's own RNN built before (its variables are that "
+                          f"call's)")
     if cell not in _twins:
-        _twins[cell] = FastLSTMCell(cell._num_units, forget_bias=float(cell._forget_bias),
-                                    name=getattr(cell, "_base_name", None))  # not ".._1"
+        name = getattr(cell, "_base_name", None)  # "basic_lstm_cell", not "basic_lstm_cell_1"
+        _twins[cell] = (FastLSTMCell(cell._num_units, forget_bias=float(cell._forget_bias),
+                                     name=name) if kind == "BasicLSTMCell" else
+                        FastPeepholeLSTMCell(cell._num_units, cell._use_peepholes,
+                                             initializer=cell._initializer,
+                                             forget_bias=float(cell._forget_bias), name=name))
     return _twins[cell]
 
 
@@ -115,7 +124,8 @@ def _dispatch_pair(name: str, original: Callable, fast: Callable) -> Callable:
 
 def _what(cell) -> str:
     if isinstance(cell, rnn.MultiRNNCell):
-        return f"MultiRNNCell of {len(cell._cells)} BasicLSTMCell(s)"
+        kinds = sorted({type(layer).__name__ for layer in cell._cells})
+        return f"MultiRNNCell of {len(cell._cells)} {' and '.join(kinds)}(s)"
     return type(cell).__name__
 
 
