@@ -29,7 +29,7 @@ SLOW_MODULES = {
     "test_port_command", "test_port_proof", "test_port_graph_proof",
     "test_port_old_era_checkpoints", "test_port_model_shapes", "test_port_layer_norm_cells",
     "test_port_standalone_outputs", "test_port_cudnn_checkpoints", "test_port_cell_clip",
-    "test_run_fast",
+    "test_run_fast", "test_legacy_examples_fast",
     # training, or many graphs and their gradients
     "test_claims_demo", "test_claims_report", "test_static_rnn_mnist",
     "test_fast_matches_basic_lstm", "test_cells_gradients",
@@ -72,6 +72,7 @@ LONGEST_FIRST = (
     "test_seq2seq_programs", "test_wild_seq2seq_programs", "test_runner", "test_claims_report",
     "test_claims_demo", "test_cli", "test_port_command", "test_port_proof",
     "test_runner_keras2_and_hints", "test_distributed_training", "test_notebook_run",
+    "test_legacy_examples_fast", "test_run_fast", "test_port_standalone_outputs",
 )
 
 

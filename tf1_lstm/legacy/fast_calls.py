@@ -92,7 +92,7 @@ def _dispatch(name: str, original: Callable, fast: Callable) -> Callable:
             twin = fast_twin(cell)
             result = fast(twin, *args, **kwargs)
         except (NotEligible, FastPathError) as why:
-            note_once(f"fast {name} {why}", f"--fast: {name} of {why} ran as TF's own")
+            _note_fallback(name, why)
             return original(cell, *args, **kwargs)
         _served.append(name)
         note_once(f"fast {name} served", f"--fast: {name} of {_what(cell)} ran on the fast path")
@@ -103,6 +103,13 @@ def _dispatch(name: str, original: Callable, fast: Callable) -> Callable:
     return serve
 
 
+def _note_fallback(name: str, why: Exception) -> None:
+    """One note per reason: a cell the fast path does not run, or its inputs it cannot take."""
+    text = (f"--fast: {name} of {why} ran as TF's own" if isinstance(why, NotEligible) else
+            f"--fast: {name} ran as TF's own: {why}")
+    note_once(f"fast {name} {why}", text)
+
+
 def _dispatch_pair(name: str, original: Callable, fast: Callable) -> Callable:
     """The same for the bidirectional functions: (cell_fw, cell_bw, inputs, ...)."""
     def serve(cell_fw, cell_bw, *args, **kwargs):
@@ -110,7 +117,7 @@ def _dispatch_pair(name: str, original: Callable, fast: Callable) -> Callable:
             twins = fast_twin(cell_fw), fast_twin(cell_bw)
             result = fast(*twins, *args, **kwargs)
         except (NotEligible, FastPathError) as why:
-            note_once(f"fast {name} {why}", f"--fast: {name} of {why} ran as TF's own")
+            _note_fallback(name, why)
             return original(cell_fw, cell_bw, *args, **kwargs)
         _served.append(name)
         note_once(f"fast {name} served", f"--fast: {name} of {_what(cell_fw)} forward and "
