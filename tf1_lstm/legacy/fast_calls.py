@@ -37,8 +37,7 @@ from tf1_lstm.fast.cell import FastCell, FastLSTMCell, FastPeepholeLSTMCell
 from tf1_lstm.fast.errors import FastPathError
 from tf1_lstm.legacy.notices import note_once
 
-_twins: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # user's cell -> FastLSTMCell
-_served: list[str] = []  # what ran fast, for the tests: "dynamic_rnn", "static_rnn", ...
+_twins: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # user's cell -> its fast twin
 
 
 class NotEligible(Exception):
@@ -94,7 +93,6 @@ def _dispatch(name: str, original: Callable, fast: Callable) -> Callable:
         except (NotEligible, FastPathError) as why:
             _note_fallback(name, why)
             return original(cell, *args, **kwargs)
-        _served.append(name)
         note_once(f"fast {name} served", f"--fast: {name} of {_what(cell)} ran on the fast path")
         return result
     serve.__name__ = serve.__qualname__ = name
@@ -119,7 +117,6 @@ def _dispatch_pair(name: str, original: Callable, fast: Callable) -> Callable:
         except (NotEligible, FastPathError) as why:
             _note_fallback(name, why)
             return original(cell_fw, cell_bw, *args, **kwargs)
-        _served.append(name)
         note_once(f"fast {name} served", f"--fast: {name} of {_what(cell_fw)} forward and "
                                          f"{_what(cell_bw)} backward ran on the fast path")
         return result
@@ -189,8 +186,3 @@ def install() -> None:
         original = getattr(tf, name)  # tf.compat.v1's, which the facade's tf.Session is
         if "tf1_lstm_original" not in vars(original):
             setattr(tf, name, _tuned_session(original))
-
-
-def served() -> list[str]:
-    """The calls the fast path ran in this process, in order."""
-    return list(_served)
