@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pytest
+from fast_compare_support import max_differences, unroll_with_gradients
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.errors import Tf1LstmError
@@ -77,54 +77,10 @@ def build(case: Case, implementation: str):
             static_rnn, dynamic_rnn, extra = rnn.static_rnn, tf.nn.dynamic_rnn, {}
         cells = [LAYERS[kind][fast](case.units, case.forget_bias) for kind in case.layers]
         cell = cells[0] if len(cells) == 1 else rnn.MultiRNNCell(cells)
-        if case.mode == "static":
-            outputs, state = static_rnn(cell, tf.unstack(x, case.steps, 1), dtype=dtype,
-                                        sequence_length=lengths, **extra)
-            outputs = tf.stack(outputs, 1)
-        elif case.mode == "dynamic":
-            outputs, state = dynamic_rnn(cell, x, dtype=dtype, sequence_length=lengths, **extra)
-        else:
-            outputs, state = dynamic_rnn(cell, tf.transpose(x, [1, 0, 2]), dtype=dtype,
-                                         sequence_length=lengths, time_major=True, **extra)
-            outputs = tf.transpose(outputs, [1, 0, 2])
-        states = tf.nest.flatten(state)
-        # Fixed random coefficients: the gradient reaches every output and every c and h.
-        rng = np.random.default_rng(7)
-        loss = tf.reduce_sum(outputs * rng.normal(size=(case.batch, case.steps, case.units)))
-        for s in states:
-            loss += tf.reduce_sum(s * rng.normal(size=(case.batch, case.units)))
-        variables = {v.op.name: v for v in tf.global_variables()}
-        gradients = dict(zip(["inputs", *variables],
-                             tf.gradients(loss, [x, *variables.values()]), strict=True))
+        outputs, states, variables, gradients = unroll_with_gradients(
+            case, cell, x, lengths, dtype, static_rnn, dynamic_rnn, extra)
     return graph, x, outputs, states, variables, gradients
 
-
-def max_differences(case: Case, checkpoint: Path) -> dict[str, float]:
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(case.batch, case.steps, case.inputs))
-    graph, x_in, outputs, states, variables, gradients = build(case, "built-in")
-    with tf.Session(graph=graph) as sess:
-        sess.run(tf.variables_initializer(list(variables.values())))
-        for v in variables.values():
-            v.load(rng.normal(scale=0.5, size=v.shape.as_list()), sess)
-        tf.train.Saver().save(sess, str(checkpoint), write_meta_graph=False)
-        expected = sess.run([outputs, states, gradients], {x_in: x})
-    graph, x_in, outputs, states, variables, gradients = build(case, "fast")
-    assert dict(tf.train.list_variables(str(checkpoint))) == {
-        name: v.shape.as_list() for name, v in variables.items()}  # names and shapes agree
-    with tf.Session(graph=graph) as sess:
-        tf.train.Saver().restore(sess, str(checkpoint))
-        actual = sess.run([outputs, states, gradients], {x_in: x})
-    assert actual[2].keys() == expected[2].keys()
-    return {
-        "outputs": float(np.max(np.abs(actual[0] - expected[0]))),
-        "states": max(float(np.max(np.abs(a - e))) for a, e in
-                      zip(actual[1], expected[1], strict=True)),
-        # relative to the largest entry (absolute where TF's gradient is all 0: with T = 1
-        # and c_0 = 0, w_i_diag's and w_f_diag's are)
-        "gradients": max(float(np.max(np.abs(actual[2][k] - e)) / (np.max(np.abs(e)) or 1.0))
-                         for k, e in expected[2].items()),
-    }
 
 
 CASES = {
@@ -152,7 +108,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_fast_path_equals_lstm_cell_from_one_checkpoint(case, tmp_path):
-    differences = max_differences(case, tmp_path / "model.ckpt")
+    differences = max_differences(case, tmp_path / "model.ckpt", build)
     assert max(differences.values()) <= TOLERANCE[case.dtype], differences
 
 
