@@ -8,6 +8,8 @@ its two biases, and the GRU's reset gate multiplies (R_h h + bR_h).
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from contrib_support import sigmoid
 
@@ -62,16 +64,24 @@ def numpy_step(mode, x, h, c, m, b):
 
 def numpy_cudnn(mode, opaque, x, h0, c0, layers, dirs):
     """outputs [T, B, D*H], h [L*D, B, H], c [L*D, B, H]."""
-    steps, _, input_size = x.shape
-    matrices, biases = unpack_opaque(opaque, mode, layers, dirs, input_size, h0.shape[-1])
+    matrices, biases = unpack_opaque(opaque, mode, layers, dirs, x.shape[2], h0.shape[-1])
+    steps = [partial(numpy_step, mode, m=matrices[p], b=biases[p]) for p in range(layers * dirs)]
+    return run_pseudo_layers(x, steps, list(zip(h0, c0, strict=True)), dirs)
+
+
+def run_pseudo_layers(x, steps: list, initial: list, dirs: int):
+    """A stack as cuDNN runs it, x [T, B, I]: pseudo-layer p = layer * dirs + d runs
+    ``steps[p](x_t, h, c) -> (h, c)`` from ``initial[p] = (h, c)``, d = 1 backwards in time,
+    and layer k + 1 reads layer k's [fw, bw] outputs. Returns outputs [T, B, D*H] and the
+    final h and c [L*D, B, H]."""
     inputs, hs, cs = x, [], []
-    for layer in range(layers):
+    for layer in range(len(steps) // dirs):
         outputs = []
         for d in range(dirs):
             p = layer * dirs + d
-            h, c, ys = h0[p], c0[p], []
-            for t in (range(steps) if d == 0 else reversed(range(steps))):
-                h, c = numpy_step(mode, inputs[t], h, c, matrices[p], biases[p])
+            (h, c), ys = initial[p], []
+            for t in (range(len(x)) if d == 0 else reversed(range(len(x)))):
+                h, c = steps[p](inputs[t], h, c)
                 ys.append(h)
             outputs.append(np.stack(ys if d == 0 else ys[::-1]))
             hs.append(h)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from contrib_support import sigmoid
-from cudnn_rnn_support import save_random_layer
+from cudnn_rnn_support import run_pseudo_layers, save_random_layer
 
 from tf1_lstm.compat import reset_graph, tf
 from tf1_lstm.contrib import cudnn_rnn as cr
@@ -95,20 +95,12 @@ def gru_step(x, h, c, a):  # CudnnCompatibleGRUCell: r multiplies (h R_h + b_Rh)
 def run_stack(step, x, forward, backward=None):
     """outputs [T, B, D*H] and final (h, c) per pseudo-layer of a (bidirectional) stack whose
     layer k + 1 reads layer k's [fw, bw] outputs, as cuDNN's."""
-    inputs, hs, cs = x.astype(np.float64), [], []
-    for k, fw in enumerate(forward):
-        outputs = []
-        for d, cell in enumerate([fw] if backward is None else [fw, backward[k]]):
-            h = c = np.zeros((x.shape[1], H))
-            ys = []
-            for t in (range(T) if d == 0 else reversed(range(T))):
-                h, c = step(inputs[t], h, c, cell)
-                ys.append(h)
-            outputs.append(np.stack(ys if d == 0 else ys[::-1]))
-            hs.append(h)
-            cs.append(c)
-        inputs = np.concatenate(outputs, axis=2)
-    return inputs, np.stack(hs), np.stack(cs)
+    cells = [cell for k, fw in enumerate(forward)
+             for cell in ([fw] if backward is None else [fw, backward[k]])]
+    zeros = np.zeros((x.shape[1], H))
+    steps = [lambda x_t, h, c, cell=cell: step(x_t, h, c, cell) for cell in cells]
+    return run_pseudo_layers(x.astype(np.float64), steps, [(zeros, zeros)] * len(cells),
+                             1 if backward is None else 2)
 
 
 def assert_view_computes_the_layer(view, x, outputs, states, step=lstm_step, scope=None):
