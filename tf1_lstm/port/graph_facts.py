@@ -229,22 +229,29 @@ def _read_cell_clip(facts: GraphFacts, scope: str) -> None:
 def _cell_clip_of(op: tf.Operation) -> tuple[float, str] | None:
     if op.type in ("LSTMBlockCell", "BlockLSTM"):  # -1: no clipping
         return float(op.get_attr("cell_clip")), op.name
+    for consumer in _below_in_cell(op, 2 * NEAR):  # c = clip_by_value(f*c + i*j, -C, C)
+        if consumer.type == "Minimum" and "clip_by_value" in consumer.name:  # Minimum(c, C)
+            value = _constant(consumer.inputs[1])
+            if value is not None:
+                return value, consumer.name
+    return None
+
+
+def _below_in_cell(op: tf.Operation, depth: int) -> Iterator[tf.Operation]:
+    """The ops below ``op``, breadth first, at most ``depth`` steps down, inside the scope
+    its cell's ops are made in (not the layer above's), not over a loop's back edge."""
     frontier, seen, cell = [op], set(), _name_scope(op)
-    for _ in range(2 * NEAR):  # c = clip_by_value(f * c + i * j, -C, C): Minimum(c, C)
+    for _ in range(depth):
         below = []
         for current in frontier:
             for consumer in (c for out in current.outputs for c in out.consumers()):
                 if consumer.name in seen or consumer.type == "NextIteration" or \
-                        not consumer.name.startswith(cell):  # not the layer above's
+                        not consumer.name.startswith(cell):
                     continue
                 seen.add(consumer.name)
                 below.append(consumer)
-                if consumer.type == "Minimum" and "clip_by_value" in consumer.name:
-                    value = _constant(consumer.inputs[1])
-                    if value is not None:
-                        return value, consumer.name
+                yield consumer
         frontier = below
-    return None
 
 
 def _name_scope(op: tf.Operation) -> str:
@@ -271,22 +278,12 @@ def _forget_bias_of(op: tf.Operation) -> tuple[float, str] | None:
 def _forget_bias_after_norm(f: tf.Tensor) -> tuple[float, str] | None:
     """LayerNormBasicLSTMCell: sigmoid(LN_forget(f) + forget_bias), a few ops below f. The
     Add of a scalar Const that feeds a Sigmoid (layer norm's own epsilon feeds an Rsqrt)."""
-    frontier, seen, cell = [f.op], set(), _name_scope(f.op)
-    for _ in range(NEAR):
-        below = []
-        for op in frontier:
-            for consumer in (c for out in op.outputs for c in out.consumers()):
-                if consumer.name in seen or not consumer.name.startswith(cell):
-                    continue
-                seen.add(consumer.name)
-                below.append(consumer)
-                if consumer.type in ("Add", "AddV2") and any(
-                        c.type == "Sigmoid" for c in consumer.outputs[0].consumers()):
-                    values = [_constant(t) for t in consumer.inputs]
-                    value = next((v for v in values if v is not None), None)
-                    if value is not None:
-                        return value, consumer.name
-        frontier = below
+    for consumer in _below_in_cell(f.op, NEAR):
+        if consumer.type in ("Add", "AddV2") and any(
+                c.type == "Sigmoid" for c in consumer.outputs[0].consumers()):
+            value = next((v for v in map(_constant, consumer.inputs) if v is not None), None)
+            if value is not None:
+                return value, consumer.name
     return None
 
 
