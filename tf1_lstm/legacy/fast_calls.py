@@ -84,21 +84,30 @@ def _lstm_twin(cell) -> FastCell:
     return _twins[cell]
 
 
-def _dispatch(name: str, original: Callable, fast: Callable) -> Callable:
-    """``name`` served fast when it can be, else by ``original`` with the reason noted."""
-    def serve(cell, *args, **kwargs):
+def _dispatch(name: str, original: Callable, fast: Callable, pair: bool = False) -> Callable:
+    """``name`` served fast when it can be, else by ``original`` with the reason noted; its
+    first argument is the cell, or with ``pair`` the first two (cell_fw, cell_bw)."""
+    def run(cells: tuple, args: tuple, kwargs: dict):
         try:
-            twin = fast_twin(cell)
-            result = fast(twin, *args, **kwargs)
+            result = fast(*map(fast_twin, cells), *args, **kwargs)
         except (NotEligible, FastPathError) as why:
             _note_fallback(name, why)
-            return original(cell, *args, **kwargs)
-        note_once(f"fast {name} served", f"--fast: {name} of {_what(cell)} ran on the fast path")
+            return original(*cells, *args, **kwargs)
+        what = " forward and ".join(map(_what, cells)) + (" backward" if pair else "")
+        note_once(f"fast {name} served", f"--fast: {name} of {what} ran on the fast path")
         return result
-    serve.__name__ = serve.__qualname__ = name
-    serve.__doc__ = original.__doc__
-    serve.tf1_lstm_original = original
-    return serve
+
+    def serve(cell, *args, **kwargs):
+        return run((cell,), args, kwargs)
+
+    def serve_pair(cell_fw, cell_bw, *args, **kwargs):
+        return run((cell_fw, cell_bw), args, kwargs)
+
+    served = serve_pair if pair else serve
+    served.__name__ = served.__qualname__ = name
+    served.__doc__ = original.__doc__
+    served.tf1_lstm_original = original
+    return served
 
 
 def _note_fallback(name: str, why: Exception) -> None:
@@ -106,24 +115,6 @@ def _note_fallback(name: str, why: Exception) -> None:
     text = (f"--fast: {name} of {why} ran as TF's own" if isinstance(why, NotEligible) else
             f"--fast: {name} ran as TF's own: {why}")
     note_once(f"fast {name} {why}", text)
-
-
-def _dispatch_pair(name: str, original: Callable, fast: Callable) -> Callable:
-    """The same for the bidirectional functions: (cell_fw, cell_bw, inputs, ...)."""
-    def serve(cell_fw, cell_bw, *args, **kwargs):
-        try:
-            twins = fast_twin(cell_fw), fast_twin(cell_bw)
-            result = fast(*twins, *args, **kwargs)
-        except (NotEligible, FastPathError) as why:
-            _note_fallback(name, why)
-            return original(cell_fw, cell_bw, *args, **kwargs)
-        note_once(f"fast {name} served", f"--fast: {name} of {_what(cell_fw)} forward and "
-                                         f"{_what(cell_bw)} backward ran on the fast path")
-        return result
-    serve.__name__ = serve.__qualname__ = name
-    serve.__doc__ = original.__doc__
-    serve.tf1_lstm_original = original
-    return serve
 
 
 def _what(cell) -> str:
@@ -165,23 +156,18 @@ def _tuned_session(session_class: type) -> type:
 
 def install() -> None:
     """Serve the RNN functions fast and tune the sessions' threads (idempotent)."""
-    from tf1_lstm.contrib import rnn as contrib_rnn
-
-    v1_nn = tf.nn  # tf.compat.v1.nn: what the facade's tf.nn is
-    for module, name, fast in ((v1_nn, "dynamic_rnn", fast_rnn.dynamic_rnn),
-                               (v1_nn, "static_rnn", fast_rnn.static_rnn),
-                               (contrib_rnn, "static_rnn", fast_rnn.static_rnn)):
+    v1_nn = tf.nn  # tf.compat.v1.nn: what the facade's tf.nn is; rnn: tf.contrib.rnn
+    bidirectional = fast_bidirectional
+    for module, name, fast, pair in (
+            (v1_nn, "dynamic_rnn", fast_rnn.dynamic_rnn, False),
+            (v1_nn, "static_rnn", fast_rnn.static_rnn, False),
+            (rnn, "static_rnn", fast_rnn.static_rnn, False),
+            (v1_nn, "bidirectional_dynamic_rnn", bidirectional.bidirectional_dynamic_rnn, True),
+            (v1_nn, "static_bidirectional_rnn", bidirectional.static_bidirectional_rnn, True),
+            (rnn, "static_bidirectional_rnn", bidirectional.static_bidirectional_rnn, True)):
         original = getattr(module, name)
         if not hasattr(original, "tf1_lstm_original"):
-            setattr(module, name, _dispatch(name, original, fast))
-    for module, name, fast in (
-            (v1_nn, "bidirectional_dynamic_rnn", fast_bidirectional.bidirectional_dynamic_rnn),
-            (v1_nn, "static_bidirectional_rnn", fast_bidirectional.static_bidirectional_rnn),
-            (contrib_rnn, "static_bidirectional_rnn",
-             fast_bidirectional.static_bidirectional_rnn)):
-        original = getattr(module, name)
-        if not hasattr(original, "tf1_lstm_original"):
-            setattr(module, name, _dispatch_pair(name, original, fast))
+            setattr(module, name, _dispatch(name, original, fast, pair))
     for name in ("Session", "InteractiveSession"):
         original = getattr(tf, name)  # tf.compat.v1's, which the facade's tf.Session is
         if "tf1_lstm_original" not in vars(original):
