@@ -33,6 +33,8 @@ SLOW_MODULES = {
     # training, or many graphs and their gradients
     "test_claims_demo", "test_claims_report", "test_static_rnn_mnist",
     "test_fast_matches_basic_lstm", "test_cells_gradients",
+    # the fused LSTM step built from its C++ sources, by processes started together
+    "test_fast_fused_build",
     # bare tf_slim in fresh interpreters (what breaks without the repair)
     "test_contrib_layers_bare_tf_slim",
     # scans checked against the live shim in fresh interpreters

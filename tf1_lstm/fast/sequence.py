@@ -9,6 +9,10 @@ the graph runs), for inputs x_t [B, I] and t = 0 .. T-1::
     c_t  = f * c_{t-1} + i * j
     h_t  = o * tanh(c_t)                               # = output t
 
+In float32 the lines after the matmul are ONE op, ``Tf1LstmStep`` (``tf1_lstm.fast.fused``:
+built on this machine, C++), instead of about ten ops that each read and write [B, H] arrays;
+where it cannot be built they run as those TensorFlow ops (``_step``), with the same values.
+
 Backward, given dOut_t [B, H] for every step and the final state's (dc_T, dh_T). Autodiff of
 ``static_rnn`` builds about 20 small ops per step plus a [I + H, B] @ [B, 4H] weight-gradient
 matmul per step, summed by AddN at the end. Here (what cuDNN does) the walk back over
@@ -56,21 +60,27 @@ end has g~ = dc~ = 0, so it adds nothing to dw_i, dw_f, dw_o either.
 from __future__ import annotations
 
 from tf1_lstm.compat import tf
+from tf1_lstm.fast.errors import FastPathError
+from tf1_lstm.fast.fused import library as fused_library
+from tf1_lstm.fast.fused import status as fused_status
 
 
 def lstm_layer(inputs: list, kernel, bias, c0, h0, forget_bias: float, masks: list | None = None,
-               peepholes: tuple | None = None):
+               peepholes: tuple | None = None, fused: bool | None = None):
     """One layer over ``inputs``, T tensors [B, I]; returns ``(outputs, c_T, h_T)``.
 
     kernel [I + H, 4H] and bias [4H] are BasicLSTMCell's or LSTMCell's (pass the variables'
     values); c0, h0 [B, H] the initial state; masks None or T bool tensors [B] (True while
     t < sequence_length[b]); peepholes None, or LSTMCell's (w_i_diag, w_f_diag, w_o_diag)
     [H] each. outputs: T tensors [B, H]. B may be unknown, even 0; T is the length of the
-    list. The gradient is the hand-written one of the module docstring.
+    list. The gradient is the hand-written one of the module docstring. ``fused``: run each
+    step's elementwise math as the fused op (``tf1_lstm.fast.fused``); None: where it is built
+    (float32 only), False: as TensorFlow ops.
     """
     steps = len(inputs)
     dtype = inputs[0].dtype
     diagonals = () if peepholes is None else tuple(peepholes)    # () or (w_i, w_f, w_o)
+    fused_ops = _fused_ops(dtype, fused)
 
     @tf.custom_gradient
     def layer(*args):
@@ -84,6 +94,8 @@ def lstm_layer(inputs: list, kernel, bias, c0, h0, forget_bias: float, masks: li
                                  dtype)                                      # [4H]
         kernel_1 = tf.concat([kernel, (bias + gate_shift)[None]], 0)         # [I + H + 1, 4H]
         ones = tf.ones(tf.stack([tf.shape(c0)[0], 1]), dtype)                # [B, 1]
+        # the C++ kernels' peephole inputs: LSTMCell's, or zeros they do not read
+        peephole_weights = diag or (tf.zeros([units], dtype),) * 3
 
         c, h = c0, h0
         saved = []      # per step: what the backward pass reads
@@ -91,9 +103,13 @@ def lstm_layer(inputs: list, kernel, bias, c0, h0, forget_bias: float, masks: li
         for t in range(steps):
             xh1 = tf.concat([xs[t], h, ones], 1)                             # [B, I + H + 1]
             z = tf.matmul(xh1, kernel_1)                                      # [B, 4H]
-            i, j, f, o, c_new, tanh_c = (_peephole_step(z, c, *diag) if diag else
-                                         _step(z, c))
-            h_new = o * tanh_c
+            if fused_ops is not None:  # the lines of _step / _peephole_step in one op
+                i, j, f, o, c_new, tanh_c, h_new = fused_ops.tf1_lstm_step(
+                    z, c, *peephole_weights, use_peephole=bool(diag))
+            else:
+                i, j, f, o, c_new, tanh_c = (_peephole_step(z, c, *diag) if diag else
+                                             _step(z, c))
+                h_new = o * tanh_c
             saved.append((xh1, c, h, i, j, f, o, c_new, tanh_c))
             if masks is None:
                 c, h = c_new, h_new
@@ -106,8 +122,6 @@ def lstm_layer(inputs: list, kernel, bias, c0, h0, forget_bias: float, masks: li
             d_outputs, (d_c, d_h) = grads[:steps], grads[steps:]            # [B, H] each
             if masks is not None:
                 keep = [tf.cast(m, dtype)[:, None] for m in masks]           # T x [B, 1]
-            # the C++ kernel's peephole inputs: LSTMCell's, or zeros it does not read
-            peephole_weights = diag or (tf.zeros([units], dtype),) * 3
             d_z = [None] * steps
             d_diag = [None] * steps  # per step: (dw_i, dw_f, dw_o), each [H], with peepholes
             for t in reversed(range(steps)):
@@ -138,6 +152,19 @@ def lstm_layer(inputs: list, kernel, bias, c0, h0, forget_bias: float, masks: li
 
     results = layer(*inputs, kernel, bias, c0, h0, *diagonals)
     return list(results[:steps]), results[steps], results[steps + 1]
+
+
+def _fused_ops(dtype, fused: bool | None):
+    """The fused step's op library, or None: TensorFlow ops (``fused=False``, not float32, or
+    not built here; ``fused=True`` then is a FastPathError saying why)."""
+    if fused is False or dtype != tf.float32:
+        if fused and dtype != tf.float32:
+            raise FastPathError(f"the fused LSTM step is float32; got {dtype.name}")
+        return None
+    ops = fused_library()
+    if ops is None and fused:
+        raise FastPathError(fused_status())
+    return ops
 
 
 def _is_zeros(gradient) -> bool:

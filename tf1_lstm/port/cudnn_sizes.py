@@ -156,10 +156,12 @@ def graph_sizes(prefix: Path) -> dict[str, CudnnSizes] | str:
     if not meta.is_file():
         return f"no {meta.name} beside the checkpoint to read them from"
     from tf1_lstm.compat import tf
+    from tf1_lstm.fast.fused import load_for as load_fused_step_for
 
     graph = tf.Graph()
     try:
         with graph.as_default():  # without the unimportable saveable_objects (see above)
+            load_fused_step_for(meta)  # a graph the fast path built holds its fused op
             tf.train.import_meta_graph(str(meta), clear_devices=True,
                                        restore_collections_predicate=lambda key:
                                        key != tf.GraphKeys.SAVEABLE_OBJECTS)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from tf1_lstm.cells.kinds import is_lstm
 from tf1_lstm.compat import tf
+from tf1_lstm.fast.fused import load_for as load_fused_step_for
 from tf1_lstm.port.errors import GraphUnreadable
 from tf1_lstm.port.tf1_rnn import Tf1Rnn
 
@@ -73,6 +74,7 @@ def import_graph(meta: Path) -> tuple[tf.Graph, tf.train.Saver | None]:
     graph = tf.Graph()
     try:
         with graph.as_default():
+            load_fused_step_for(meta)  # a graph the fast path built holds its fused op
             # a cuDNN layer's SAVEABLE_OBJECTS entry names an op import_meta_graph cannot
             # rebuild (TF issue #23898): the Saver does not need it to restore variables
             saver = tf.train.import_meta_graph(
