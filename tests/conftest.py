@@ -35,6 +35,8 @@ SLOW_MODULES = {
     "test_fast_matches_basic_lstm", "test_cells_gradients",
     # the fused LSTM step built from its C++ sources, by processes started together
     "test_fast_fused_build",
+    # the legacy examples' training steps timed: tiny scripts under run and run --fast
+    "test_bench_examples",
     # bare tf_slim in fresh interpreters (what breaks without the repair)
     "test_contrib_layers_bare_tf_slim",
     # scans checked against the live shim in fresh interpreters

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, run_python
 
 from tf1_lstm.compat import tf
 from tf1_lstm.fast import fused
@@ -137,3 +137,41 @@ def test_a_meta_graph_the_fast_path_wrote_imports_for_the_port(tmp_path, monkeyp
     monkeypatch.setenv("TF1_LSTM_FUSED", "0")  # as on a machine where it cannot be built
     with pytest.raises(GraphUnreadable, match="built by tf1-lstm's fast path"):
         import_graph(meta)
+
+
+TRAIN = """
+import numpy as np
+import tensorflow as tf
+from tensorflow.contrib import rnn
+x = tf.placeholder(tf.float32, [None, 3, 2], name="x")
+outputs, _ = rnn.static_rnn(rnn.BasicLSTMCell(4), tf.unstack(x, 3, 1), dtype=tf.float32)
+tf.identity(outputs[-1], name="last")
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    tf.train.Saver().save(sess, "{prefix}")
+    print(sess.run("last:0", {{x: np.ones([1, 3, 2])}}).sum())
+"""
+RESTORE = """
+import numpy as np
+import tensorflow as tf
+with tf.Session() as sess:
+    saver = tf.train.import_meta_graph("{prefix}.meta")
+    saver.restore(sess, "{prefix}")
+    ops = {{op.type for op in tf.get_default_graph().get_operations()}}
+    print("Tf1LstmStep" in ops, sess.run("last:0", {{"x:0": np.ones([1, 3, 2])}}).sum())
+"""
+
+
+def test_a_script_imports_the_meta_graph_a_fast_run_saved(tmp_path):
+    prefix = tmp_path / "model.ckpt"
+    scripts = {}
+    for name, text in (("train", TRAIN), ("restore", RESTORE)):
+        scripts[name] = tmp_path / f"{name}.py"
+        scripts[name].write_text(text.format(prefix=prefix))
+    trained = run_python("", "-m", "tf1_lstm", "run", "--fast", str(scripts["train"]))
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    restored = run_python("", "-m", "tf1_lstm", "run", str(scripts["restore"]))  # no --fast
+    assert restored.returncode == 0, restored.stderr[-2000:]
+    holds_op, value = restored.stdout.split()
+    assert holds_op == "True"                     # the fused op came back with the graph
+    assert float(value) == pytest.approx(float(trained.stdout.strip()), abs=1e-6)

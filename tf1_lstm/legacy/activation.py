@@ -14,7 +14,11 @@ kernel, ``%load_ext tf1_lstm`` and ``import tf1_lstm.activate``:
 3. ``hints.keep_tensorflow_frames()``: TF 2's traceback filtering off (TF 1.x had none, and
    the hints read TensorFlow's frames).
 4. ``numpy1.install()``: NumPy 1's removed names (``np.float``, ``np.asscalar``, ...).
-5. with ``TF1_LSTM_FAST=1`` (``tf1-lstm run --fast``): ``legacy.fast_calls.install()``, the
+5. ``fast_graphs.install()``: ``tf.train.import_meta_graph`` loads the fast path's fused op
+   first when the graph holds it (a ``.meta`` a ``--fast`` run saved).
+6. with ``TF1_LSTM_STEP_TIMES=FILE``: ``legacy.step_times.install(FILE)``, every
+   ``Session.run`` timed, FILE written at exit (``tf1_lstm.bench.examples`` reads it).
+7. with ``TF1_LSTM_FAST=1`` (``tf1-lstm run --fast``): ``legacy.fast_calls.install()``, the
    RNN calls the fast path can run served by it.
 
 A live session may have imported things before it asked for TF1: ``Activation`` says what,
@@ -29,6 +33,7 @@ import sys
 from dataclasses import dataclass
 
 FAST = "TF1_LSTM_FAST"  # "1": the RNN calls served by the fast path (legacy.fast_calls)
+STEP_TIMES = "TF1_LSTM_STEP_TIMES"  # FILE: every Session.run's time, as JSON (legacy.step_times)
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,17 @@ def activate() -> Activation:
     """Install the TF1 world (idempotent); raises ``LegacyKerasUnavailable`` if it cannot."""
     tensorflow = sys.modules.get("tensorflow")
     keras3 = _keras3_imported()
-    from tf1_lstm.legacy import hints, numpy1, shim  # imports TensorFlow: the bootstrap
+    from tf1_lstm.legacy import fast_graphs, hints, numpy1, shim  # imports TF: the bootstrap
 
     already = isinstance(tensorflow, shim.TF1Facade)
     shim.install()
     hints.keep_tensorflow_frames()
     numpy1.install()
+    fast_graphs.install()
+    if os.environ.get(STEP_TIMES):  # first: its clock starts before --fast's imports
+        from tf1_lstm.legacy import step_times
+
+        step_times.install(os.environ[STEP_TIMES], source=STEP_TIMES)
     if os.environ.get(FAST) == "1":  # tf1-lstm run --fast
         from tf1_lstm.legacy import fast_calls
 
