@@ -15,8 +15,8 @@ EXAMPLES = {
                                     SERVED]),
     "001_004_peephole_and_gru_variants": (["--epochs", "3"], [
         "dynamic_rnn of MultiRNNCell of 3 BasicLSTMCell(s) " + SERVED,
-        "dynamic_rnn of GRUCell (the fast path runs BasicLSTMCell, LSTMCell and MultiRNNCell "
-        "stacks of them) ran as TF's own"]),
+        "dynamic_rnn of MultiRNNCell of 3 LSTMCell(s) " + SERVED,
+        "dynamic_rnn of MultiRNNCell of 3 GRUCell(s) " + SERVED]),
     "001_outputs_vs_states": ([], ["dynamic_rnn of MultiRNNCell of 3 BasicLSTMCell(s) " +
                                    SERVED]),
     "003_hand_traced_memory_cell": ([], []),

@@ -1,10 +1,11 @@
-"""``tf1-lstm run --fast``: a script's BasicLSTMCell RNNs on the fast path, same results.
+"""``tf1-lstm run --fast``: a script's LSTM and GRU RNNs on the fast path, same results.
 
 Each script runs twice in fresh interpreters, with and without ``--fast``, and prints its
 variables and outputs: the two must agree (names and shapes exactly, values to float
-tolerance), the calls the fast path took and the ones it left to TF must be noted, and a
-checkpoint written by one must restore into the other. Document 002's program gives the same
-losses both ways (to float tolerance, which grows over 790 training steps).
+tolerance), the calls the fast path took and the ones it left to TF (an LSTMCell with
+num_proj) must be noted, and a checkpoint written by one must restore into the other.
+Document 002's program gives the same losses both ways (to float tolerance, which grows over
+790 training steps).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ import tensorflow as tf
 from tensorflow.contrib import rnn
 
 x = tf.placeholder(tf.float32, [None, 5, 3])
-stack = rnn.MultiRNNCell([rnn.BasicLSTMCell(4, forget_bias=0.5) for _ in range(2)])
-init = stack.zero_state(tf.shape(x)[0], tf.float32)
+stack = rnn.MultiRNNCell([rnn.GRUCell(4), rnn.BasicLSTMCell(4, forget_bias=0.5)])
+init = stack.zero_state(tf.shape(x)[0], tf.float32)  # (h, LSTMStateTuple(c, h))
 outputs, state = tf.nn.dynamic_rnn(stack, x, initial_state=init)
-gru_out, _ = tf.nn.dynamic_rnn(rnn.GRUCell(3), x, dtype=tf.float32, scope="gru")
+gru_out, gru_state = tf.nn.dynamic_rnn(rnn.GRUCell(3, bias_initializer=tf.zeros_initializer()),
+                                       x, sequence_length=tf.constant([5, 2]),
+                                       dtype=tf.float32, scope="gru")
 lstm = rnn.BasicLSTMCell(6)
 static, _ = rnn.static_rnn(lstm, tf.unstack(x, 5, 1), dtype=tf.float32, scope="s")
 again, _ = rnn.static_rnn(lstm, tf.unstack(x * 2, 5, 1), dtype=tf.float32, scope="s")
@@ -44,7 +47,8 @@ static_bi, _, _ = rnn.static_bidirectional_rnn(
     rnn.BasicLSTMCell(2), rnn.BasicLSTMCell(2), tf.unstack(x, 5, 1), dtype=tf.float32,
     scope="static_bi")
 loss = (tf.reduce_sum(outputs) + tf.reduce_sum(static[-1]) + tf.reduce_sum(again[-1])
-        + tf.reduce_sum(gru_out) + tf.reduce_sum(bi_fw) + tf.reduce_sum(bi_bw)
+        + tf.reduce_sum(gru_out) + tf.reduce_sum(state[0] * gru_state[:, :1])
+        + tf.reduce_sum(bi_fw) + tf.reduce_sum(bi_bw)
         + tf.reduce_sum(bi_state_bw.h) + tf.reduce_sum(static_bi[0]) + tf.reduce_sum(peep_out)
         + tf.reduce_sum(proj_out))
 grads = tf.gradients(loss, tf.trainable_variables())
@@ -59,7 +63,8 @@ with tf.Session() as session:
         saver.save(session, sys.argv[2])
     else:
         saver.restore(session, sys.argv[2])
-    values = session.run([outputs, state[1].h, static[-1], again[-1], gru_out, bi_fw, bi_bw,
+    values = session.run([outputs, state[1].h, state[0], static[-1], again[-1], gru_out,
+                          gru_state, bi_fw, bi_bw,
                           bi_state_bw.c, static_bi[0], static_bi[-1], peep_out, proj_out,
                           loss] + grads, feed)
 print(json.dumps({"variables": [[v.op.name, v.shape.as_list()] for v in tf.global_variables()],
@@ -95,20 +100,21 @@ def assert_same_values(a: dict, b: dict) -> None:
 def test_the_fast_run_makes_the_same_variables_and_computes_the_same(runs):
     plain, fast = runs[False][0], runs[True][0]
     assert fast["variables"] == plain["variables"]
-    assert_same_values(plain, fast)  # outputs, final h, a reused cell, GRU, loss, gradients
+    assert_same_values(plain, fast)  # outputs, final states, a reused cell, GRUs, gradients
 
 
 def test_the_calls_served_fast_and_the_ones_left_to_tf_are_each_noted_once(runs):
     notes = runs[True][1]
     lines = [line for line in notes.splitlines() if line.startswith("tf1-lstm: note: --fast")]
     assert lines == [
-        "tf1-lstm: note: --fast: dynamic_rnn of MultiRNNCell of 2 BasicLSTMCell(s) ran on the "
-        "fast path",
-        "tf1-lstm: note: --fast: dynamic_rnn of GRUCell (the fast path runs BasicLSTMCell, "
-        "LSTMCell and MultiRNNCell stacks of them) ran as TF's own",
+        "tf1-lstm: note: --fast: dynamic_rnn of MultiRNNCell of 2 BasicLSTMCell and GRUCell(s) "
+        "ran on the fast path",
+        "tf1-lstm: note: --fast: dynamic_rnn of GRUCell ran on the fast path",
         "tf1-lstm: note: --fast: static_rnn of BasicLSTMCell ran on the fast path",
         "tf1-lstm: note: --fast: bidirectional_dynamic_rnn of BasicLSTMCell forward and "
         "BasicLSTMCell backward ran on the fast path",
+        "tf1-lstm: note: --fast: dynamic_rnn of MultiRNNCell of 2 LSTMCell(s) ran on the fast "
+        "path",
         "tf1-lstm: note: --fast: dynamic_rnn of LSTMCell(num_proj=2) ran as TF's own",
         "tf1-lstm: note: --fast: static_bidirectional_rnn of BasicLSTMCell forward and "
         "BasicLSTMCell backward ran on the fast path",

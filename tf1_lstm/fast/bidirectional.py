@@ -8,8 +8,8 @@ forward cell over x, the backward cell over x reversed in time (``tf.reverse_seq
 each row's length when ``sequence_length`` is given, so padding stays at the end), its
 outputs reversed back; the variables under ``bidirectional_rnn/fw/...`` and ``.../bw/...``
 (the ``scope`` given, or that default), as TF1 names them. Each direction is one
-``tf1_lstm.fast.rnn`` call, so the cells are FastLSTMCells, FastPeepholeLSTMCells or
-MultiRNNCells of them.
+``tf1_lstm.fast.rnn`` call, so the cells are FastLSTMCells, FastPeepholeLSTMCells,
+FastGRUCells or MultiRNNCells of them (each state as that call returns it: h for a GRU).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ sigmoid, with the peephole term, in LSTMCell). FastLSTMCell is a ``HandLSTMCell`
 The speed comes only from ``tf1_lstm.fast.rnn.static_rnn`` / ``dynamic_rnn``, which run the
 whole sequence with the backward pass of ``tf1_lstm.fast.sequence``. The activation is tanh
 (that backward pass is written for it); what else it does not compute (LSTMCell's cell_clip,
-num_proj) is refused with a FastPathError naming TF's cell.
+num_proj) is refused with a FastPathError naming TF's cell. GRUCell's fast twin is
+``tf1_lstm.fast.gru.FastGRUCell``.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ from tf1_lstm.compat import tf
 from tf1_lstm.fast.errors import FastPathError
 
 # tanh by every name a TF1 script may give it (they are distinct wrapper objects);
-# tf.keras.activations.tanh is what LSTMCell(activation="tanh") stores
-_TANH = (None, "tanh", tf.tanh, tf.nn.tanh, tf.math.tanh, tf.keras.activations.tanh)
+# tf.keras.activations.tanh is what LSTMCell(activation="tanh") and GRUCell's store
+TANH = (None, "tanh", tf.tanh, tf.nn.tanh, tf.math.tanh, tf.keras.activations.tanh)
 
 
 class FastCell:
-    """What ``tf1_lstm.fast.rnn`` reads from a layer's cell, once its variables exist (after a
-    step, or after ``tf1_lstm.cells.base.create_cell_variables``)."""
+    """What ``tf1_lstm.fast.rnn`` reads from an LSTM layer's cell, once its variables exist
+    (after a step, or after ``tf1_lstm.cells.base.create_cell_variables``); a GRU layer's is
+    ``FastGRUCell.gru_weights()``."""
 
     @property
     def forget_bias(self) -> float:
@@ -135,7 +137,7 @@ def _refuse_what_the_fast_path_cannot_run(cell: str, tf_cell: str, state_is_tupl
     if not state_is_tuple:
         raise FastPathError(f"{cell} keeps its state as LSTMStateTuple(c, h): "
                             f"state_is_tuple=False (deprecated in TF1 too) runs with {tf_cell}")
-    if activation not in _TANH:
+    if activation not in TANH:
         raise FastPathError(f"{cell}'s backward pass is written for tanh; "
                             f"activation={getattr(activation, '__name__', activation)} runs "
                             f"with {tf_cell}")

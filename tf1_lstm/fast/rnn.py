@@ -1,6 +1,7 @@
 """``static_rnn`` and ``dynamic_rnn`` for the fast cells: TF1's contract, a faster graph.
 
     from tf1_lstm.fast.cell import FastLSTMCell, FastPeepholeLSTMCell
+    from tf1_lstm.fast.gru import FastGRUCell
     from tf1_lstm.fast.rnn import dynamic_rnn, static_rnn
     cell = FastLSTMCell(128)                                       # was rnn.BasicLSTMCell(128)
     outputs, states = static_rnn(cell, tf.unstack(x, 28, 1), dtype=tf.float32)
@@ -9,15 +10,20 @@
                               for _ in range(3)])
     outputs, states = dynamic_rnn(cells, X, dtype=tf.float32)      # was tf.nn.dynamic_rnn
 
+    outputs, state = static_rnn(FastGRUCell(128), steps, dtype=tf.float32)  # rnn.GRUCell
+
 Same arguments, same ``outputs`` and ``states`` (with ``sequence_length``: outputs 0 past a
-row's end, its state copied through), same variable names (``rnn/basic_lstm_cell/...``,
-``rnn/multi_rnn_cell/cell_k/lstm_cell/...``), so a BasicLSTMCell or LSTMCell checkpoint
-restores. A MultiRNNCell may mix FastLSTMCells and FastPeepholeLSTMCells.
+row's end, its state copied through; a state per layer, h for a GRU as GRUCell's, an
+LSTMStateTuple(c, h) for an LSTM), same variable names (``rnn/basic_lstm_cell/...``,
+``rnn/gru_cell/gates/kernel``, ``rnn/multi_rnn_cell/cell_k/lstm_cell/...``), so a
+BasicLSTMCell, LSTMCell or GRUCell checkpoint restores. A MultiRNNCell may mix
+FastLSTMCells, FastPeepholeLSTMCells and FastGRUCells (``tf1_lstm.fast.gru``).
 
 Two things make it faster (measured in BENCHMARKS.md):
 
-1. Each layer is ``tf1_lstm.fast.sequence.lstm_layer``: a hand-written backward pass with one
-   weight-gradient matmul over all steps and about half the ops per step.
+1. Each layer is ``tf1_lstm.fast.sequence.lstm_layer`` (``gru_sequence.gru_layer`` for a
+   GRU): a hand-written backward pass with one weight-gradient matmul over all steps and
+   about half the ops per step.
 2. **Batch shards.** The rows of a batch are independent, so the batch is cut into
    ``shards`` parts that run as separate chains of ops; TensorFlow's inter-op threads run
    them at the same time, one per core. An unrolled LSTM is otherwise one long chain of small
@@ -37,6 +43,8 @@ from tf1_lstm.cells.base import create_cell_variables
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.fast.cell import FastCell
 from tf1_lstm.fast.errors import FastPathError
+from tf1_lstm.fast.gru import FastGRUCell
+from tf1_lstm.fast.gru_sequence import gru_layer
 from tf1_lstm.fast.sequence import lstm_layer
 
 MAX_DEFAULT_SHARDS = 4  # more chains than this mostly adds ops: rows per matmul shrink
@@ -53,12 +61,14 @@ def default_shards() -> int:
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None,
                shards: int | None = None):
-    """``rnn.static_rnn`` for a fast cell (``tf1_lstm.fast.cell``) or a MultiRNNCell of them.
+    """``rnn.static_rnn`` for a fast cell (``tf1_lstm.fast.cell``, ``tf1_lstm.fast.gru``) or a
+    MultiRNNCell of them.
 
     inputs: a list of T tensors [B, I]. Returns ``(outputs, state)``: outputs a list of T
-    tensors [B, H] (the top layer's h), state an ``LSTMStateTuple(c, h)`` per layer (a tuple
-    of them for a MultiRNNCell). ``shards``: how many parts the batch is cut into (default:
-    ``default_shards()``; 1 turns it off).
+    tensors [B, H] (the top layer's h), state per layer an ``LSTMStateTuple(c, h)`` for an
+    LSTM, h [B, H] for a GRU (a tuple of them for a MultiRNNCell). ``initial_state`` in the
+    same forms (None: zeros, then ``dtype`` is needed). ``shards``: how many parts the batch
+    is cut into (default: ``default_shards()``; 1 turns it off).
     """
     if not isinstance(inputs, (list, tuple)) or not inputs:
         raise TypeError("static_rnn: inputs must be a non-empty list of [batch, input] tensors")
@@ -118,8 +128,9 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
                             f"built; got inputs of shape {x0.shape}")
 
     weights = []
-    # static_rnn's / dynamic_rnn's names: rnn/basic_lstm_cell/ or rnn/lstm_cell/,
-    # rnn/multi_rnn_cell/cell_k/...; ``scope`` a name or a VariableScope, as TF1's take it
+    # static_rnn's / dynamic_rnn's names: rnn/basic_lstm_cell/, rnn/lstm_cell/ or
+    # rnn/gru_cell/, rnn/multi_rnn_cell/cell_k/...; ``scope`` a name or a VariableScope, as
+    # TF1's take it
     with tf.variable_scope(scope or "rnn"):
         for k, layer in enumerate(cells):
             with contextlib.ExitStack() as scopes:
@@ -127,7 +138,8 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
                     scopes.enter_context(tf.variable_scope("multi_rnn_cell"))
                     scopes.enter_context(tf.variable_scope(f"cell_{k}"))
                 create_cell_variables(layer, input_depth, dtype)
-            weights.append((*layer.kernel_and_bias(), layer.peepholes()))
+            weights.append(layer.gru_weights() if _is_gru(layer) else
+                           (*layer.kernel_and_bias(), layer.peepholes()))
             input_depth = layer.output_size
 
     initial = _initial_states(cells, multi, initial_state, rows, x0, dtype)  # shards x layers
@@ -136,32 +148,51 @@ def _run(cell, per_shard: list, rows: list, initial_state, dtype, sequence_lengt
     for s, xs in enumerate(per_shard):
         layer_final = []
         for k, layer in enumerate(cells):
-            c0, h0 = initial[s][k]
-            kernel, bias, peepholes = weights[k]
-            xs, c, h = lstm_layer(xs, kernel, bias, c0, h0, layer.forget_bias, masks[s],
-                                  peepholes)
-            layer_final.append((c, h))
+            xs, state = _run_layer(layer, weights[k], xs, initial[s][k], masks[s])
+            layer_final.append(state)
         shard_outputs.append(xs)
         final.append(layer_final)
-    states = tuple(rnn.LSTMStateTuple(_join_rows([f[k][0] for f in final]),
-                                      _join_rows([f[k][1] for f in final]))
-                   for k in range(len(cells)))
+    states = tuple(_join_state(layer, [f[k] for f in final]) for k, layer in enumerate(cells))
     return shard_outputs, (states if multi else states[0])
+
+
+def _is_gru(layer) -> bool:
+    return isinstance(layer, FastGRUCell)
+
+
+def _run_layer(layer, weights: tuple, xs: list, state, masks) -> tuple:
+    """One layer over one shard's T steps: (T outputs [b, H], its final state: h for a GRU,
+    (c, h) for an LSTM)."""
+    if _is_gru(layer):
+        return gru_layer(xs, *weights, state, masks)
+    kernel, bias, peepholes = weights
+    c0, h0 = state
+    outputs, c, h = lstm_layer(xs, kernel, bias, c0, h0, layer.forget_bias, masks, peepholes)
+    return outputs, (c, h)
+
+
+def _join_state(layer, parts: list):
+    """A layer's final state from its shards' parts: h [B, H] for a GRU (as GRUCell's), an
+    LSTMStateTuple(c, h) for an LSTM."""
+    if _is_gru(layer):
+        return _join_rows(parts)
+    return rnn.LSTMStateTuple(_join_rows([c for c, _ in parts]), _join_rows([h for _, h in parts]))
 
 
 def _fast_cells(cell) -> tuple[list, bool]:
     """(the fast cells, one a layer; whether they sit in a MultiRNNCell), or a FastPathError."""
     multi = isinstance(cell, rnn.MultiRNNCell)
     cells = list(getattr(cell, "_cells", [])) if multi else [cell]
-    wrong = [type(c).__name__ for c in cells if not isinstance(c, FastCell)]
+    wrong = [type(c).__name__ for c in cells if not isinstance(c, FastCell | FastGRUCell)]
     if not cells or wrong:
         found = f"a MultiRNNCell of {', '.join(wrong) or 'no cells'}" if multi else wrong[0]
         raise FastPathError(
-            f"the fast path runs FastLSTMCell and FastPeepholeLSTMCell, or a MultiRNNCell of "
-            f"them; got {found}. Replace rnn.BasicLSTMCell(n, forget_bias=b) with "
-            f"tf1_lstm.fast.cell.FastLSTMCell(n, forget_bias=b), rnn.LSTMCell(n, "
+            f"the fast path runs FastLSTMCell, FastPeepholeLSTMCell and FastGRUCell, or a "
+            f"MultiRNNCell of them; got {found}. Replace rnn.BasicLSTMCell(n, forget_bias=b) "
+            f"with tf1_lstm.fast.cell.FastLSTMCell(n, forget_bias=b), rnn.LSTMCell(n, "
             f"use_peepholes=p, forget_bias=b) with tf1_lstm.fast.cell.FastPeepholeLSTMCell("
-            f"n, use_peepholes=p, forget_bias=b): same variables, so the same checkpoints "
+            f"n, use_peepholes=p, forget_bias=b), rnn.GRUCell(n) with "
+            f"tf1_lstm.fast.gru.FastGRUCell(n): same variables, so the same checkpoints "
             f"restore. Other cells run with rnn.static_rnn / tf.nn.dynamic_rnn.")
     if multi and not getattr(cell, "_state_is_tuple", True):
         raise FastPathError("the fast path needs MultiRNNCell(..., state_is_tuple=True), "
@@ -203,19 +234,29 @@ def _join_rows(parts: list):
 
 
 def _initial_states(cells, multi: bool, initial_state, rows: list, x0, dtype) -> list:
-    """shards x layers of (c0, h0), each [b, H]."""
+    """shards x layers of each layer's state: h0 [b, H] for a GRU, (c0, h0) for an LSTM."""
     if initial_state is None:
         counts = [tf.shape(x0)[0] if len(rows) == 1 else r for r in rows]
-        return [[(tf.zeros(tf.stack([n, c.output_size]), dtype),) * 2 for c in cells]
-                for n in counts]
+        zeros = [[tf.zeros(tf.stack([n, c.output_size]), dtype) for c in cells] for n in counts]
+        return [[z if _is_gru(c) else (z, z) for c, z in zip(cells, shard, strict=True)]
+                for shard in zeros]
     layers = tuple(initial_state) if multi else (initial_state,)
-    if len(layers) != len(cells) or any(len(state) != 2 for state in layers):
-        raise ValueError("initial_state must be an LSTMStateTuple(c, h) per layer (a tuple of "
-                         "them for a MultiRNNCell)")
-    split = [[_split_rows(tf.convert_to_tensor(part, dtype), rows) for part in state]
-             for state in layers]                                 # layers x (c, h) x shards
-    return [[(split[k][0][s], split[k][1][s]) for k in range(len(cells))]
-            for s in range(len(rows))]
+    if len(layers) != len(cells) or not all(
+            _is_state_of(cell, state) for cell, state in zip(cells, layers, strict=True)):
+        raise ValueError("initial_state must be, for each layer, a tensor h [batch, units] for "
+                         "a GRU and an LSTMStateTuple(c, h) for an LSTM (a tuple of them, one "
+                         "a layer, for a MultiRNNCell)")
+    split = [_split_rows(tf.convert_to_tensor(state, dtype), rows) if _is_gru(cell) else
+             list(zip(*(_split_rows(tf.convert_to_tensor(part, dtype), rows) for part in state),
+                      strict=True))
+             for cell, state in zip(cells, layers, strict=True)]     # layers x shards
+    return [[split[k][s] for k in range(len(cells))] for s in range(len(rows))]
+
+
+def _is_state_of(cell, state) -> bool:
+    """A GRU layer's state is one tensor h; an LSTM layer's a pair (c, h)."""
+    pair = isinstance(state, tuple | list)
+    return not pair if _is_gru(cell) else pair and len(state) == 2
 
 
 def _masks(sequence_length, rows: list, steps: int) -> list:

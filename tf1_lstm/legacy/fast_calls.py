@@ -5,23 +5,25 @@
     tf.nn.dynamic_rnn, tf.nn.static_rnn, tf.contrib.rnn.static_rnn (tf.nn.rnn of TF 0.x too)
     tf.nn.bidirectional_dynamic_rnn, tf.nn.static_bidirectional_rnn (and contrib's)
 
-A call runs ``tf1_lstm.fast.rnn`` when its cell is a ``BasicLSTMCell`` or an ``LSTMCell`` (with
-or without peepholes; tanh, state tuple, no clip or projection) or a ``MultiRNNCell`` of them
-and the fast path takes its inputs; the variables are the ones TF's
-own call would make (same names, same shapes: a checkpoint written with ``--fast`` restores
-without it, and the other way round). Every other call runs TF's own function, and the
-reason is noted once per reason on stderr::
+A call runs ``tf1_lstm.fast.rnn`` when its cell is a ``BasicLSTMCell``, an ``LSTMCell`` (with
+or without peepholes; tanh, state tuple, no clip or projection), a ``GRUCell`` (tanh) or a
+``MultiRNNCell`` of them (layers of different kinds too) and the fast path takes its inputs;
+the variables are the ones TF's own call would make (same names, same shapes: a checkpoint
+written with ``--fast`` restores without it, and the other way round). Every other call runs
+TF's own function. Each is noted on stderr, once per function and cells served and once per
+reason not::
 
-    tf1-lstm: note: --fast: dynamic_rnn of MultiRNNCell of 2 BasicLSTMCell(s) ran on the
-    fast path
-    tf1-lstm: note: --fast: dynamic_rnn of GRUCell (the fast path runs BasicLSTMCell and
-    MultiRNNCell stacks of it) ran as TF's own
+    tf1-lstm: note: --fast: dynamic_rnn of MultiRNNCell of 3 GRUCell(s) ran on the fast path
+    tf1-lstm: note: --fast: dynamic_rnn of LSTMCell(num_proj=2) ran as TF's own
+    tf1-lstm: note: --fast: dynamic_rnn of BasicRNNCell (the fast path runs BasicLSTMCell,
+    LSTMCell, GRUCell and MultiRNNCell stacks of them) ran as TF's own
 
 Sessions get bench's tuned threads (``tuned_config``) unless the script set its own.
 
 A user's cell object is not itself built by the fast path: a twin ``FastLSTMCell`` /
-``FastPeepholeLSTMCell`` with its sizes, forget_bias, initializer and name is, once per cell
-object (so a cell called twice reuses its variables, as a Keras-backed cell does).
+``FastPeepholeLSTMCell`` (with its sizes, forget_bias, initializer and name) or
+``FastGRUCell`` (with its num_units, kernel_initializer, bias_initializer and name) is, once
+per cell object (so a cell called twice reuses its variables, as a Keras-backed cell does).
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-from tf1_lstm.bench.jobs import TUNED, thread_settings
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.fast import bidirectional as fast_bidirectional
 from tf1_lstm.fast import rnn as fast_rnn
-from tf1_lstm.fast.cell import FastCell, FastLSTMCell, FastPeepholeLSTMCell
+from tf1_lstm.fast.cell import TANH, FastCell, FastLSTMCell, FastPeepholeLSTMCell
 from tf1_lstm.fast.errors import FastPathError
+from tf1_lstm.fast.gru import FastGRUCell
 from tf1_lstm.legacy.notices import note_once
 
 _twins: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # user's cell -> its fast twin
@@ -45,43 +47,52 @@ class NotEligible(Exception):
 
 
 def fast_twin(cell) -> rnn.RNNCell:
-    """The fast path's cell for ``cell``: a FastLSTMCell twin, or a MultiRNNCell of twins."""
+    """The fast path's cell for ``cell``: a fast twin, or a MultiRNNCell of twins."""
     if isinstance(cell, rnn.MultiRNNCell):
         if not getattr(cell, "_state_is_tuple", True):
             raise NotEligible("a MultiRNNCell with state_is_tuple=False")
         layers = list(cell._cells)
-        return rnn.MultiRNNCell([_lstm_twin(layer) for layer in layers])
-    return _lstm_twin(cell)
+        return rnn.MultiRNNCell([_twin(layer) for layer in layers])
+    return _twin(cell)
 
 
-def _lstm_twin(cell) -> FastCell:
-    if isinstance(cell, FastCell):
+def _twin(cell) -> FastCell | FastGRUCell:
+    """A cell's fast twin, made once per cell object; NotEligible says why there is none."""
+    if isinstance(cell, FastCell | FastGRUCell):
         return cell
     kind = type(cell).__name__
-    if kind not in ("BasicLSTMCell", "LSTMCell"):
-        raise NotEligible(f"{kind} (the fast path runs BasicLSTMCell, LSTMCell and "
+    if kind not in ("BasicLSTMCell", "LSTMCell", "GRUCell"):
+        raise NotEligible(f"{kind} (the fast path runs BasicLSTMCell, LSTMCell, GRUCell and "
                           f"MultiRNNCell stacks of them)")
     if not getattr(cell, "_state_is_tuple", True):
         raise NotEligible(f"{kind}(state_is_tuple=False)")
     activation = getattr(cell, "_activation", tf.tanh)
-    if activation not in (tf.tanh, tf.nn.tanh) and \
-            getattr(activation, "__name__", "") != "tanh":
+    if activation not in TANH and getattr(activation, "__name__", "") != "tanh":
         raise NotEligible(f"{kind}(activation={getattr(activation, '__name__', '?')}) "
                           f"(the fast path's backward pass is written for tanh)")
     for option in ("cell_clip", "num_proj", "num_unit_shards"):
         if getattr(cell, f"_{option}", None):
             raise NotEligible(f"{kind}({option}={getattr(cell, f'_{option}')})")
+    if not getattr(cell, "trainable", True):
+        raise NotEligible(f"{kind}(trainable=False)")
     if getattr(cell, "built", False) and cell not in _twins:
         raise NotEligible(f"a {kind} TF's own RNN built before (its variables are that "
                           f"call's)")
     if cell not in _twins:
-        name = getattr(cell, "_base_name", None)  # "basic_lstm_cell", not "basic_lstm_cell_1"
-        _twins[cell] = (FastLSTMCell(cell._num_units, forget_bias=float(cell._forget_bias),
-                                     name=name) if kind == "BasicLSTMCell" else
-                        FastPeepholeLSTMCell(cell._num_units, cell._use_peepholes,
-                                             initializer=cell._initializer,
-                                             forget_bias=float(cell._forget_bias), name=name))
+        _twins[cell] = _new_twin(kind, cell)
     return _twins[cell]
+
+
+def _new_twin(kind: str, cell) -> FastCell | FastGRUCell:
+    name = getattr(cell, "_base_name", None)  # "basic_lstm_cell", not "basic_lstm_cell_1"
+    if kind == "GRUCell":
+        return FastGRUCell(cell._num_units, kernel_initializer=cell._kernel_initializer,
+                           bias_initializer=cell._bias_initializer, name=name)
+    if kind == "BasicLSTMCell":
+        return FastLSTMCell(cell._num_units, forget_bias=float(cell._forget_bias), name=name)
+    return FastPeepholeLSTMCell(cell._num_units, cell._use_peepholes,
+                                initializer=cell._initializer,
+                                forget_bias=float(cell._forget_bias), name=name)
 
 
 def _dispatch(name: str, original: Callable, fast: Callable, pair: bool = False) -> Callable:
@@ -94,7 +105,8 @@ def _dispatch(name: str, original: Callable, fast: Callable, pair: bool = False)
             _note_fallback(name, why)
             return original(*cells, *args, **kwargs)
         what = " forward and ".join(map(_what, cells)) + (" backward" if pair else "")
-        note_once(f"fast {name} served", f"--fast: {name} of {what} ran on the fast path")
+        # once per function and cells: a script's GRU stack is noted next to its LSTM stack
+        note_once(f"fast {name} served {what}", f"--fast: {name} of {what} ran on the fast path")
         return result
 
     def serve(cell, *args, **kwargs):
@@ -134,7 +146,8 @@ def tuned_config(config):
     tuned = tf.ConfigProto()
     if config is not None:
         tuned.CopyFrom(config)
-    intra, inter = thread_settings(TUNED, fast_rnn.default_shards())
+    # bench's TUNED setting (bench.jobs.thread_settings), for the shards this process runs
+    intra, inter = 1, fast_rnn.default_shards()
     tuned.intra_op_parallelism_threads, tuned.inter_op_parallelism_threads = intra, inter
     note_once("fast threads", f"--fast: tf.Session threads intra_op {intra}, inter_op {inter} "
                               f"(set them in the script's ConfigProto to keep your own)")
