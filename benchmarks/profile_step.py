@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_step.py --path static_rnn          # document 002
     .venv/bin/python benchmarks/profile_step.py --path fast --model 001 --inter 2
+    .venv/bin/python benchmarks/profile_step.py --path gru_fast --model gru   # any model's path
 
 Builds the bench's graph for the path (tf1_lstm.bench.tf1_graphs), warms it up, traces
 ``--runs`` steps with ``RunOptions(trace_level=FULL_TRACE)`` and prints, per op type (as the
@@ -26,6 +27,10 @@ from tf1_lstm.compat import tf
 
 def profile(path: str, model: str, intra: int, inter: int, runs: int) -> str:
     spec = MODELS[model]
+    if path not in spec.paths:
+        tf1 = [name for name in spec.paths if PATHS[name].world == "tf1"]
+        raise SystemExit(f"profile_step.py: the {model} model has no path {path!r}; its TF1 "
+                         f"paths: {', '.join(tf1)}")
     bench = tf1_graphs.build(path, spec)
     config = tf.ConfigProto(intra_op_parallelism_threads=intra,
                             inter_op_parallelism_threads=inter)
@@ -59,7 +64,7 @@ def profile(path: str, model: str, intra: int, inter: int, runs: int) -> str:
         by_type[op_type[name]][1] += statistics.median(us for _, us in samples)
     total = sum(us for _, us in by_type.values())
     executed = sum(count for count, _ in by_type.values())
-    lines = [f"{PATHS[path].label}, document {model} training step, intra_op {intra}, "
+    lines = [f"{PATHS[path].label}, {spec.short} training step, intra_op {intra}, "
              f"inter_op {inter}: {executed} ops run per step, op times sum to "
              f"{total / 1e3:.1f} ms, traced step {statistics.median(walls) / 1e3:.1f} ms",
              f"  {'op type':<32} {'runs':>5} {'ms':>8} {'us/op':>8} {'share':>6}"]

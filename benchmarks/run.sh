@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Reproduce BENCHMARKS.md: one full `tf1-lstm bench` run (about 8 minutes on 2 cores).
+# Reproduce BENCHMARKS.md: one full `tf1-lstm bench --examples` run (about 25 minutes on 2
+# cores: five models, latency and one-core rows, PyTorch at each thread count, the goals
+# block, then each legacy example under run and run --fast; a line on stderr as each job ends).
 # Writes benchmarks/results/bench-<UTC date>.txt (the table) and .json (every timed block).
 # Run it on a quiet machine: each path runs alone, but other processes still steal cores;
 # the table's last line says how much of the cores' time they took.
@@ -12,6 +14,6 @@ if [ ! -x "$bin/tf1-lstm" ]; then
 fi
 stamp=$(date -u +%Y%m%d-%H%M)
 mkdir -p benchmarks/results
-"$bin/tf1-lstm" bench --save "benchmarks/results/bench-$stamp.json" "$@" \
+"$bin/tf1-lstm" bench --examples --save "benchmarks/results/bench-$stamp.json" "$@" \
     | tee "benchmarks/results/bench-$stamp.txt"
 echo "benchmarks/run.sh: wrote benchmarks/results/bench-$stamp.txt and .json" >&2

@@ -8,6 +8,7 @@ real one takes 30-50 s); no test looks at how long anything took.
 
 from __future__ import annotations
 
+import argparse
 import json
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import run_python
 
-from tf1_lstm.bench import examples
+from tf1_lstm.bench import command, examples
 from tf1_lstm.bench.examples import (
     ExampleRow,
     ScriptRun,
@@ -239,3 +240,24 @@ def test_names_resolve_to_examples_by_stem_or_unique_prefix():
         examples.example_scripts(["001"])
     with pytest.raises(examples.UnknownExample, match="'999' names no example"):
         examples.example_scripts(["999"])
+
+
+def test_bench_examples_only_prints_the_examples_table_and_saves_them(tmp_path, monkeypatch,
+                                                                       capsys):
+    row = ExampleRow("002_static_rnn_unstack_mnist", step="Adam", found_by="optimizer op",
+                     calls=40, fast_calls=40,
+                     run_seconds=[0.02] * 35, fast_seconds=[0.01] * 35)
+    asked = []
+    monkeypatch.setattr(examples, "example_rows",
+                        lambda progress: asked.append(progress) or [row])
+    saved = tmp_path / "bench.json"
+    args = argparse.Namespace(quick=False, seq2seq_only=False, examples=False,
+                              examples_only=True, json=False, save=saved, force=False)
+    assert command.main(args) == 0
+    printed = capsys.readouterr().out
+    assert len(asked) == 1
+    assert printed.startswith("Legacy examples, unmodified") and "002_static" in printed
+    assert "matmul ceiling" not in printed           # no model jobs ran
+    saved_rows = json.loads(saved.read_text())["examples"]
+    assert [e["example"] for e in saved_rows] == [row.example]
+    assert saved_rows[0]["speed_up"] == pytest.approx(2.0)

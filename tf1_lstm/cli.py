@@ -11,13 +11,13 @@ import os
 import sys
 
 from tf1_lstm import VERBOSE_ENV, __version__
-from tf1_lstm import bench as bench_command  # imports no TensorFlow or PyTorch until it runs
 from tf1_lstm import claims as claims_command  # imports no TensorFlow until it runs
 from tf1_lstm import inspect as inspect_command  # imports no TensorFlow until it runs
 from tf1_lstm import verify as verify_command  # likewise
+from tf1_lstm.bench import command as bench_command  # no TensorFlow or PyTorch until it runs
 from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.legacy import doctor as doctor_command  # reads files only, imports no TensorFlow
-from tf1_lstm.legacy.activation import FAST  # imports no TensorFlow
+from tf1_lstm.legacy.switches import FAST  # imports nothing
 from tf1_lstm.notebook import command as notebook_command  # no TensorFlow or Jupyter until run
 from tf1_lstm.notebook import kernel_command  # jupyter_client only when it runs
 from tf1_lstm.port import ckpt_command  # likewise
@@ -218,13 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_command_module(
         commands, "bench", bench_command,
         help="time static_rnn, dynamic_rnn, our cells and fast path, Keras 3, PyTorch",
-        description="Time a training step and inference (batch 1024) of documents 002 and "
-                    "001's models for every path: static_rnn, dynamic_rnn, the hand-written "
-                    "cells, the fast path (tf1_lstm.fast), the block cells, Keras 3 and "
-                    "PyTorch, each in its own process one after another; print ratios to "
-                    "static_rnn and PyTorch, GFLOP/s and the share of a matmul ceiling "
-                    "measured on this machine, then graph construction and first-step time "
-                    "at T = 28, 100, 500 (measured times: README, BENCHMARKS.md).")
+        description="Time a training step and inference (batch 1024, and batch 1 for "
+                    "latency) of documents 002 and 001's models and, at 002's sizes, "
+                    "LSTMCell with peepholes, GRUCell and a bidirectional LSTM, for every "
+                    "path: static_rnn, dynamic_rnn, the hand-written cells, the fast path "
+                    "(tf1_lstm.fast), the block cells, Keras 3 and PyTorch (at its fastest "
+                    "thread count), each in its own process one after another, and static_rnn "
+                    "and the fast path pinned to one core; print ratios to the TF1 built-in "
+                    "and PyTorch, GFLOP/s and the share of a matmul ceiling measured on this "
+                    "machine, graph construction and first-step time at T = 28, 100, 500, the "
+                    "seq2seq decoders, then issue 17's goals, met or not (measured times: "
+                    "README, BENCHMARKS.md).")
     return parser
 
 

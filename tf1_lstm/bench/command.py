@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import sys
 import time
 from pathlib import Path
 
 from tf1_lstm.bench import machine
+from tf1_lstm.bench.goals import evaluate
 from tf1_lstm.bench.jobs import FULL, QUICK, plan, seq2seq_only
 from tf1_lstm.bench.report import (
     Report,
@@ -26,12 +28,19 @@ from tf1_lstm.output_files import check_new_file, write_text_atomically
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``tf1-lstm bench`` options."""
     parser.add_argument("--quick", action="store_true",
-                        help="document 002 only, shorter timings, no thread comparison, "
-                             "construction at T=28 and 100, of the seq2seq rows only the "
-                             "tf.contrib.seq2seq decoders")
+                        help="document 002 only (with its latency and one-core rows), "
+                             "shorter timings, no thread comparison, construction at T=28 "
+                             "and 100, of the seq2seq rows only the tf.contrib.seq2seq "
+                             "decoders; the goals of the other models are not measured")
     parser.add_argument("--seq2seq-only", action="store_true",
                         help="only the seq2seq rows (legacy_seq2seq training, greedy and beam "
                              "decoding, beside PyTorch); with --quick, only the decoders")
+    parser.add_argument("--examples", action="store_true",
+                        help="also time each legacy example's training step, unmodified, under "
+                             "tf1-lstm run and run --fast (about 10 minutes more; "
+                             "benchmarks/run.sh does)")
+    parser.add_argument("--examples-only", action="store_true",
+                        help="only the legacy examples' rows (see --examples)")
     parser.add_argument("--json", action="store_true",
                         help="print every measurement (each timed block too) as JSON instead "
                              "of the table")
@@ -44,10 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Plan the jobs, run each in its own process, print the table (or JSON); 1 if any failed.
+    """Plan the jobs, run each in its own process (a line on stderr as each ends), print the
+    table and the goals (or JSON); 1 if any failed.
 
     ``--save FILE`` is checked before any job runs (``OutputPathError``) and written atomically.
     """
+    from tf1_lstm.bench.examples import example_rows, format_example_rows, row_to_dict
     from tf1_lstm.bench.runner import run_all
 
     if args.save:
@@ -55,11 +66,14 @@ def main(args: argparse.Namespace) -> int:
     torch_installed = importlib.util.find_spec("torch") is not None
     facts = machine.describe()
     effort = QUICK if args.quick else FULL
-    jobs = plan(seq2seq_only(effort) if args.seq2seq_only else effort, torch_installed,
-                facts["cores"])
+    jobs = [] if args.examples_only else plan(seq2seq_only(effort) if args.seq2seq_only
+                                              else effort, torch_installed, facts["cores"])
     before = machine.snapshot()
     started = time.perf_counter()
     outcomes = run_all(jobs)
+    examples = (example_rows(progress=lambda line: print(f"tf1-lstm bench: {line}",
+                                                          file=sys.stderr, flush=True))
+                if args.examples or args.examples_only else [])
     facts["others_share"] = machine.others_share(before, machine.snapshot(), facts["cores"])
 
     ceiling = next((o.result["gflops"] for o in outcomes
@@ -67,10 +81,18 @@ def main(args: argparse.Namespace) -> int:
     rows, construction = rows_from(outcomes, torch_installed)
     add_ratios(rows, ceiling)
     report = Report(facts, ceiling, rows, construction, time.perf_counter() - started,
-                    seq2seq_rows_from(outcomes, torch_installed))
-    print(to_json(report) if args.json else format_table(report))
+                    seq2seq_rows_from(outcomes, torch_installed),
+                    evaluate(rows, ceiling) if rows else [])
+    as_json = json.loads(to_json(report)) | {"examples": [row_to_dict(r) for r in examples]}
+    if args.json:
+        print(json.dumps(as_json, indent=2))
+    else:
+        print("\n\n".join(part for part in (format_table(report) if jobs else "",
+                                               format_example_rows(examples) if examples else "")
+                          if part))
     if args.save:
-        write_text_atomically(args.save, to_json(report) + "\n", overwrite=args.force)
+        write_text_atomically(args.save, json.dumps(as_json, indent=2) + "\n",
+                              overwrite=args.force)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"tf1-lstm bench: FAILED: {outcome.job.label}: {outcome.error}", file=sys.stderr)

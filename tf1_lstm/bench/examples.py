@@ -49,7 +49,7 @@ from tf1_lstm.bench.jobs import usable_cores
 from tf1_lstm.bench.report import busy_text
 from tf1_lstm.errors import Tf1LstmError
 from tf1_lstm.legacy import step_times
-from tf1_lstm.legacy.activation import FAST, STEP_TIMES
+from tf1_lstm.legacy.switches import FAST, STEP_TIMES
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = REPO / "legacy_examples"

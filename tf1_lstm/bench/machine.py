@@ -1,4 +1,5 @@
-"""What the numbers were measured on: CPU, cores, versions, date, and how busy the machine was.
+"""What the numbers were measured on: CPU, cores, versions, date, and how busy the machine was;
+and the pinning of a worker to one core (the bench's "on 1 core" rows).
 
 "Busy" is measured, not guessed: /proc/stat counts the CPU time every process used, and
 ``os.times()`` the time this process and its finished workers used; the difference, over
@@ -67,6 +68,20 @@ def others_share(before: CpuSnapshot, after: CpuSnapshot, cores: int) -> float |
     others = (after.machine_busy - before.machine_busy) - (after.ours - before.ours)
     capacity = (after.wall - before.wall) * cores
     return max(0.0, others / capacity) if capacity > 0 else None
+
+
+def pin_to_one_core() -> int:
+    """Pin this process, every thread it has and every thread it starts, to one core (the
+    lowest it may use); return that core. Call it before TensorFlow's first session (its
+    thread pools start then and inherit the affinity). Linux only."""
+    core = min(os.sched_getaffinity(0))
+    for thread in Path("/proc/self/task").iterdir():  # threads a library started at import
+        try:
+            os.sched_setaffinity(int(thread.name), {core})
+        except (ProcessLookupError, ValueError):  # it ended meanwhile
+            pass
+    os.sched_setaffinity(0, {core})
+    return core
 
 
 def describe() -> dict:

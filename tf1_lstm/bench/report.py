@@ -2,13 +2,22 @@
 
 Pure arithmetic and formatting (no framework), so it is tested on made-up timings:
 
-    ms/step       median over the timed blocks of (block time / steps in the block)
+    ms/step       median over the timed blocks of (block time / steps in the block); at
+                  batch 1 (latency) the time of one sequence
     range         fastest and slowest block, the spread of the measurement
     examples/s    batch / median step time
-    vs static     examples/s / static_rnn's examples/s (same model, mode and TF threads)
-    vs PyTorch    examples/s / PyTorch's examples/s (same model and mode)
-    GFLOP/s       the LSTM matmul FLOPs of one step (jobs.ModelSpec.flops) / median step time
+    vs static     examples/s / the TF1 built-in's examples/s (the model's ``baseline``:
+                  static_rnn + its cell, or bidirectional_dynamic_rnn, shown as "vs TF1"),
+                  same model, mode and TF threads
+    vs PyTorch    examples/s / PyTorch's examples/s (same model and mode; PyTorch at its
+                  fastest thread count, which its label says; none on 1 core)
+    GFLOP/s       the recurrent matmul FLOPs of one step (jobs.ModelSpec.flops) / median step
     of ceiling    GFLOP/s / the 2048^3 float32 matmul's GFLOP/s measured in the same run
+
+A PyTorch job times every thread count of ``jobs.torch_thread_counts`` (1 to the core
+count); its row is the fastest (``pick_torch_threads``, by median) and keeps every count's
+blocks (``seconds_by_threads``, in the JSON). After the tables, the goals of issue 17
+(``goals.py``), each met or not from this run's rows.
 
 The seq2seq rows (their own section) have no FLOP count: ms/step, range, sequences/s (batch /
 median step), tokens/s (the B x T target tokens a step trains on or writes / median step)
@@ -21,13 +30,15 @@ import json
 import statistics
 from dataclasses import asdict, dataclass, field
 
+from tf1_lstm.bench.goals import GoalResult, goal_lines, goal_to_dict
 from tf1_lstm.bench.jobs import (
     BASELINE,
     DEFAULT,
     INFER,
+    LATENCY,
     MODELS,
+    ONE_CORE,
     PATHS,
-    REFERENCE,
     SEQ2SEQ,
     SEQ2SEQ_MODELS,
     SEQ2SEQ_SPEC,
@@ -60,7 +71,7 @@ class _Timed:
 
 @dataclass
 class Row(_Timed):
-    """One path on one model in one mode (train or infer), with one TF thread setting."""
+    """One path on one model in one mode (train, infer or latency), with one TF thread setting."""
 
     model: str
     mode: str
@@ -73,11 +84,20 @@ class Row(_Timed):
     vs_torch: float | None = None
     gflops: float | None = None
     ceiling_fraction: float | None = None
-
+    torch_threads: int | None = None                      # PyTorch: the count that won
+    seconds_by_threads: dict = field(default_factory=dict)  # PyTorch: {"1": [...], "2": ...}
 
     @property
     def examples_per_second(self) -> float:
         return self.per_second(self.batch)
+
+    @property
+    def label(self) -> str:
+        """The path's label; PyTorch's with its thread count, "on 1 core" when pinned."""
+        label = PATHS[self.path].label
+        if self.torch_threads is not None:
+            label += f" ({self.torch_threads} thread{'' if self.torch_threads == 1 else 's'})"
+        return label + (" on 1 core" if self.threads == ONE_CORE else "")
 
 
 @dataclass
@@ -122,6 +142,7 @@ class Report:
     construction: list[ConstructionRow]
     seconds: float = 0.0
     seq2seq: list[Seq2SeqRow] = field(default_factory=list)
+    goals: list[GoalResult] = field(default_factory=list)
 
 
 def rows_from(outcomes: list, torch_installed: bool) -> tuple[list[Row], list[ConstructionRow]]:
@@ -133,15 +154,28 @@ def rows_from(outcomes: list, torch_installed: bool) -> tuple[list[Row], list[Co
             values = outcome.result if outcome.ok else {}
             construction.append(ConstructionRow(job.path, job.steps, _status(outcome), **values))
         elif job.kind == "paths":
-            for mode in (TRAIN, INFER):
+            for mode in job.modes:
                 part = (outcome.result or {}).get(mode, {}) if outcome.ok else {}
+                by_threads = part.get("seconds_by_threads", {})
+                threads, seconds = (pick_torch_threads(by_threads) if by_threads
+                                    else (None, part.get("seconds", [])))
                 rows.append(Row(job.model, mode, job.path, job.threads, part.get("batch", 0),
-                                part.get("seconds", []), _status(outcome)))
+                                seconds, _status(outcome), torch_threads=threads,
+                                seconds_by_threads=by_threads))
     if not torch_installed:
-        models = dict.fromkeys(row.model for row in rows)
-        rows += [Row(model, mode, REFERENCE, TUNED, status=SKIPPED_TORCH)
-                 for model in models for mode in (TRAIN, INFER)]
+        groups = dict.fromkeys((row.model, row.mode) for row in rows if row.threads == TUNED)
+        rows += [Row(model, mode, MODELS[model].reference, TUNED, status=SKIPPED_TORCH)
+                 for model, mode in groups]
     return rows, construction
+
+
+def pick_torch_threads(seconds_by_threads: dict) -> tuple[int | None, list[float]]:
+    """(the thread count with the fastest median block, its blocks); a tie: fewer threads."""
+    timed = {int(count): seconds for count, seconds in seconds_by_threads.items() if seconds}
+    if not timed:
+        return None, []
+    best = min(timed, key=lambda count: (statistics.median(timed[count]), count))
+    return best, timed[best]
 
 
 def seq2seq_rows_from(outcomes: list, torch_installed: bool) -> list[Seq2SeqRow]:
@@ -185,8 +219,10 @@ def add_ratios(rows: list[Row], ceiling_gflops: float | None) -> None:
     for row in rows:
         if not row.ok:
             continue
-        static = find(row.model, row.mode, BASELINE, row.threads)
-        torch = find(row.model, row.mode, REFERENCE)
+        spec = MODELS[row.model]
+        static = find(row.model, row.mode, spec.baseline, row.threads)
+        # a row pinned to one core is not compared with PyTorch on all of them
+        torch = None if row.threads == ONE_CORE else find(row.model, row.mode, spec.reference)
         speed = row.examples_per_second
         row.vs_static = speed / static.examples_per_second if static else None
         row.vs_torch = speed / torch.examples_per_second if torch else None
@@ -200,27 +236,48 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
-def _row_line(row: Row) -> str:
-    label = PATHS[row.path].label
+def _row_line(row: Row, width: int) -> str:
+    label = row.label
     if not row.ok:
-        return f"  {label:<40} {row.status}"
+        return f"  {label:<{width}} {row.status}"
     low, high = min(row.seconds) * 1e3, max(row.seconds) * 1e3
     ceiling = "-" if row.ceiling_fraction is None else f"{row.ceiling_fraction:.0%}"
     spread = f"{low:.1f}-{high:.1f}"
-    return (f"  {label:<40} {row.median_ms:8.2f} {spread:>13} {row.examples_per_second:11,.0f}"
+    return (f"  {label:<{width}} {row.median_ms:8.2f} {spread:>13} {row.examples_per_second:11,.0f}"
             f" {_ratio(row.vs_static):>9} {_ratio(row.vs_torch):>10} {row.gflops:8.0f}"
             f" {ceiling:>10}")
 
 
-HEADER = (f"  {'path':<40} {'ms/step':>8} {'range ms':>13} {'examples/s':>11} {'vs static':>9}"
-          f" {'vs PyTorch':>10} {'GFLOP/s':>8} {'of ceiling':>10}")
+def _header(width: int, versus: str) -> str:
+    return (f"  {'path':<{width}} {'ms/step':>8} {'range ms':>13} {'examples/s':>11}"
+            f" {versus:>9} {'vs PyTorch':>10} {'GFLOP/s':>8} {'of ceiling':>10}")
+
+
+MODE_TEXTS = {TRAIN: "training step (forward, backward, Adam)", INFER: "inference",
+              LATENCY: "inference of one sequence (latency: ms/step is ms per sequence)"}
 
 
 def _threads_text(threads: str, cores: int) -> str:
     intra, inter = thread_settings(threads, cores)
     if threads == DEFAULT:
         return "TF's default threads (intra_op 0, inter_op 0: all cores each)"
+    if threads == ONE_CORE:
+        return (f"pinned to 1 core (os.sched_setaffinity), TF threads intra_op {intra}, "
+                f"inter_op {inter}")
     return f"TF threads intra_op {intra}, inter_op {inter}"
+
+
+def _versus(spec) -> tuple[str, str]:
+    """The "vs" column's name for the model's TF1 built-in, and what the group line says."""
+    if spec.baseline == BASELINE:
+        return "vs static", ""
+    label = PATHS[spec.baseline].label
+    column = "vs static" if label.startswith("static_rnn") else "vs TF1"
+    return column, f"; {column}: against {label}"
+
+
+def _flop_text(flops: float) -> str:
+    return f"{flops / 1e9:.2f} GFLOP" if flops >= 1e8 else f"{flops / 1e6:.2f} MFLOP"
 
 
 def format_table(report: Report) -> str:
@@ -231,17 +288,19 @@ def format_table(report: Report) -> str:
         lines.append(f"matmul ceiling: 2048^3 float32 tf.matmul on all cores, "
                      f"{report.ceiling_gflops:.0f} GFLOP/s")
     groups = dict.fromkeys((row.model, row.mode, row.threads) for row in report.rows)
+    width = max([40, *(len(row.label) for row in report.rows)])
     for model, mode, threads in groups:
         spec = MODELS[model]
         # PyTorch has no TF threads: its row shows once, "vs PyTorch" refers to it everywhere.
         group = [row for row in report.rows
                  if (row.model, row.mode, row.threads) == (model, mode, threads)]
-        batch = next((row.batch for row in group if row.batch), 0)
-        what = "training step (forward, backward, Adam)" if mode == TRAIN else "inference"
-        flops = spec.flops(batch, mode) / 1e9 if batch else 0.0
-        lines += ["", f"{spec.title}: {what}, batch {batch}, {flops:.2f} GFLOP of LSTM "
-                      f"matmuls per step; {_threads_text(threads, cores)}", HEADER]
-        lines += [_row_line(row) for row in group]
+        batch = next((row.batch for row in group if row.batch), 0) or spec.batch_of(mode)
+        versus, against = _versus(spec)
+        lines += ["", f"{spec.title}: {MODE_TEXTS[mode]}, batch {batch}, "
+                      f"{_flop_text(spec.flops(batch, mode))} of recurrent matmuls per step; "
+                      f"{_threads_text(threads, cores)}{against}",
+                  _header(width, versus)]
+        lines += [_row_line(row, width) for row in group]
     if report.construction:
         lines += ["", "Graph construction and first step: document 002's training graph "
                       "unrolled over T steps (batch 128)",
@@ -256,6 +315,8 @@ def format_table(report: Report) -> str:
                          f" {row.first_step_seconds:>13.2f} {row.step_seconds * 1e3:>15.1f}")
     if report.seq2seq:
         lines += _seq2seq_lines(report.seq2seq, cores)
+    if report.goals:
+        lines += goal_lines(report.goals, machine)
     lines += ["", f"total {report.seconds:.0f} s, each path alone in its own process; "
                   f"{busy_text(machine.get('others_share'))}"]
     return "\n".join(lines)
@@ -315,7 +376,7 @@ def busy_text(share: float | None) -> str:
 def to_json(report: Report) -> str:
     rows = []
     for row in report.rows:
-        data = asdict(row)
+        data = asdict(row) | {"label": row.label}
         if row.ok:
             data |= {"median_ms": row.median_ms, "examples_per_second": row.examples_per_second}
         rows.append(data)
@@ -329,4 +390,5 @@ def to_json(report: Report) -> str:
     return json.dumps({"machine": report.machine, "ceiling_gflops": report.ceiling_gflops,
                        "rows": rows, "construction": [asdict(r) for r in report.construction],
                        "seq2seq": seq2seq, "seq2seq_sizes": asdict(SEQ2SEQ_SPEC),
+                       "goals": [goal_to_dict(goal) for goal in report.goals],
                        "seconds": report.seconds}, indent=2)

@@ -32,8 +32,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-FAST = "TF1_LSTM_FAST"  # "1": the RNN calls served by the fast path (legacy.fast_calls)
-STEP_TIMES = "TF1_LSTM_STEP_TIMES"  # FILE: every Session.run's time, as JSON (legacy.step_times)
+from tf1_lstm.legacy.switches import FAST, STEP_TIMES
 
 
 @dataclass(frozen=True)
