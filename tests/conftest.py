@@ -67,17 +67,32 @@ SLOW_MODULES = {
 }
 
 
-# The longest modules (each one worker for minutes: programs trained in fresh interpreters),
-# longest first. `make test` runs a module per worker (--dist loadfile) in collection order,
-# so these start first and the short modules fill both workers at the end; alphabetical order
-# left one worker alone with test_wild_programs for minutes.
+# The longest modules, longest first (their wall seconds in a full `make test` on 2 cores,
+# measured). `make test` sends a whole module per worker (--dist loadfile) in collection order,
+# so these start first and the short modules fill both workers at the end (measured: the two
+# workers finish within seconds of each other). pytest_configure keeps this order: xdist's own
+# reordering, on by default, sends the modules with the most tests first, so these few-test
+# modules of programs run in new interpreters went out late and in no order of length.
 LONGEST_FIRST = (
-    "test_port_tf2_examples", "test_legacy_examples", "test_wild_programs",
-    "test_seq2seq_programs", "test_wild_seq2seq_programs", "test_runner", "test_claims_report",
-    "test_claims_demo", "test_cli", "test_port_command", "test_port_proof",
-    "test_runner_keras2_and_hints", "test_distributed_training", "test_notebook_run",
-    "test_legacy_examples_fast", "test_run_fast", "test_port_standalone_outputs",
+    "test_legacy_examples", "test_legacy_examples_fast", "test_run_fast",  # 130-140 s
+    "test_wild_programs", "test_port_tf2_examples", "test_port_standalone_outputs",  # 60-100
+    "test_notebook_run", "test_runner", "test_port_graph_proof", "test_seq2seq_programs",
+    "test_cli", "test_claims_report", "test_port_cudnn_checkpoints",  # 30-55 s
+    "test_runner_keras2_and_hints", "test_wild_seq2seq_programs", "test_port_command",
+    "test_cells_match_builtin", "test_contrib_cudnn_rnn", "test_port_proof",
+    "test_port_model_shapes", "test_contrib_layers_bare_tf_slim", "test_distributed_training",
+    "test_notebook_live_sessions", "test_runner_module", "test_contrib_cudnn_rnn_layers",
+    "test_fast_fused_build", "test_compat", "test_port_old_era_checkpoints",  # 20-30 s
+    "test_fast_peephole", "test_port_cell_clip", "test_bench_graphs", "test_bench_examples",
+    "test_cells_gradients", "test_fast_gru", "test_fast_matches_basic_lstm", "test_doctor",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep our collection order (LONGEST_FIRST first) for xdist: its --loadscope-reorder, on
+    by default, would send the modules with the most tests first."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

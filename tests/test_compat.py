@@ -22,16 +22,20 @@ BUILD_AND_RUN_STATIC_RNN = """
 """
 
 
-def test_basic_lstm_cell_builds_and_runs_through_compat_in_a_fresh_process():
-    result = run_python(BUILD_AND_RUN_STATIC_RNN)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "3", "(5,", "4)", "3"]
+@pytest.fixture(scope="module")
+def static_rnn_run():
+    """The program above in a fresh interpreter, once for the two tests that read it."""
+    return run_python(BUILD_AND_RUN_STATIC_RNN)
 
 
-def test_importing_compat_prints_no_tensorflow_noise():
-    result = run_python(BUILD_AND_RUN_STATIC_RNN)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+def test_basic_lstm_cell_builds_and_runs_through_compat_in_a_fresh_process(static_rnn_run):
+    assert static_rnn_run.returncode == 0, static_rnn_run.stderr
+    assert static_rnn_run.stdout.split() == ["False", "3", "(5,", "4)", "3"]
+
+
+def test_importing_compat_prints_no_tensorflow_noise(static_rnn_run):
+    assert static_rnn_run.returncode == 0, static_rnn_run.stderr
+    assert static_rnn_run.stderr == ""
 
 
 def test_verbose_switch_brings_tensorflow_warnings_back():

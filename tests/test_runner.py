@@ -19,24 +19,45 @@ def tf1_lstm_run(script: Path | str, *args: str, env: dict[str, str] | None = No
     return run_python("", "-m", "tf1_lstm", "run", str(script), *args, env=env)
 
 
-def test_script_sees_python_main_conventions_and_its_exit_code(tmp_path):
-    write_script(tmp_path, "HELPER = 'sibling module found'\n", name="helper_module.py")
-    script = write_script(tmp_path, """
+# Two programs, each run once and read by two tests (a TensorFlow import is seconds).
+
+@pytest.fixture(scope="module")
+def conventions_run(tmp_path_factory):
+    """A script beside its own helper_module.py and input_data.py, exiting 3."""
+    folder = tmp_path_factory.mktemp("conventions")
+    write_script(folder, "HELPER = 'sibling module found'\n", name="helper_module.py")
+    write_script(folder, "WHO = 'the script author'\n", name="input_data.py")
+    script = write_script(folder, """
         import sys
         import helper_module  # found because the script's folder is sys.path[0]
+        import input_data  # the script's own, not our MNIST reader
         print(__name__, __file__, sys.argv[1:], helper_module.HELPER, sep="|")
+        print(input_data.WHO)
         if __name__ == "__main__":
             sys.exit(3)
     """)
-    result = tf1_lstm_run(script, "--flag", "value", "-x")
+    return script, tf1_lstm_run(script, "--flag", "value", "-x")
+
+
+def test_script_sees_python_main_conventions_and_its_exit_code(conventions_run):
+    script, result = conventions_run
     assert result.returncode == 3, result.stderr
-    assert result.stdout.strip() == (
+    assert result.stdout.splitlines()[0] == (
         f"__main__|{script}|['--flag', 'value', '-x']|sibling module found")
     assert result.stderr == ""
 
 
-def test_tf1_imports_build_and_run_a_static_rnn_stacked_dynamic_rnn_and_slim(tmp_path):
-    script = write_script(tmp_path, """
+def test_a_scripts_own_input_data_module_wins_over_ours(conventions_run):
+    _, result = conventions_run
+    assert result.returncode == 3 and result.stderr == "", result.stderr
+    assert result.stdout.splitlines()[1:] == ["the script author"]
+
+
+@pytest.fixture(scope="module")
+def tf1_program_run(tmp_path_factory):
+    """Two TF1 programs in one script: the first builds and runs RNNs and slim layers, the
+    second (after it) asks which module each tensorflow.contrib name is."""
+    script = write_script(tmp_path_factory.mktemp("tf1_program"), """
         import numpy as np
         import tensorflow as tf
         from tensorflow.contrib import rnn
@@ -54,15 +75,7 @@ def test_tf1_imports_build_and_run_a_static_rnn_stacked_dynamic_rnn_and_slim(tmp
             tf.global_variables_initializer().run()
             values = sess.run([logits, squashed], {x: np.ones((2, 4, 3))})
         print(tf.executing_eagerly(), x.get_shape()[1].value, [v.shape for v in values])
-    """)
-    result = tf1_lstm_run(script)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False 4 [(2, 2), (2, 1)]"
-    assert result.stderr == ""
 
-
-def test_each_tensorflow_contrib_module_is_the_tf1_lstm_contrib_module_of_that_name(tmp_path):
-    script = write_script(tmp_path, """
         import importlib
         import tensorflow as tf
         import tensorflow.contrib.slim as slim
@@ -75,9 +88,21 @@ def test_each_tensorflow_contrib_module_is_the_tf1_lstm_contrib_module_of_that_n
         print(tf.contrib.layers.fully_connected is slim.fully_connected is tf_slim.fully_connected,
               slim.arg_scope is tf_slim.arg_scope)
     """)
-    result = tf1_lstm_run(script)
+    return tf1_lstm_run(script)
+
+
+def test_tf1_imports_build_and_run_a_static_rnn_stacked_dynamic_rnn_and_slim(tf1_program_run):
+    result = tf1_program_run
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:4] == [
+    assert result.stdout.splitlines()[0] == "False 4 [(2, 2), (2, 1)]"
+    assert result.stderr == ""
+
+
+def test_each_tensorflow_contrib_module_is_the_tf1_lstm_contrib_module_of_that_name(
+        tf1_program_run):
+    result = tf1_program_run
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
         "rnn True True", "layers True True", "slim True True", "True True"]
 
 
@@ -133,14 +158,6 @@ def test_input_data_from_examples_and_bare_import_is_our_reader(tmp_path, empty_
     result = tf1_lstm_run(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "(128, 784) (128, 10) True"
-
-
-def test_a_scripts_own_input_data_module_wins_over_ours(tmp_path):
-    write_script(tmp_path, "WHO = 'the script author'\n", name="input_data.py")
-    script = write_script(tmp_path, "import input_data\nprint(input_data.WHO)\n")
-    result = tf1_lstm_run(script)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "the script author"
 
 
 @pytest.mark.parametrize("line, name, replacement", [
