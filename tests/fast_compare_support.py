@@ -3,18 +3,61 @@ reaches every output and state, and compare the fast graph with the built-in one
 checkpoint the built-in graph wrote.
 
 A case has ``mode`` ("static" | "dynamic" | "time_major"), ``batch``, ``steps``, ``inputs``,
-``units``; ``build(case, implementation)`` (implementation "built-in" or "fast") returns
+``units``, ``dtype``, ``lengths``, ``shards``; ``build(case, implementation)``
+(implementation "built-in" or "fast", usually a ``build_graph`` call) returns
 ``(graph, x, outputs, states, variables, gradients)`` as ``unroll_with_gradients`` does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from tf1_lstm.compat import tf
+from tf1_lstm.compat import rnn, tf
+from tf1_lstm.fast.rnn import dynamic_rnn as fast_dynamic_rnn
+from tf1_lstm.fast.rnn import static_rnn as fast_static_rnn
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """What every equality case has; a test's Case adds its cells (``layers``, ...)."""
+
+    batch: int = 3
+    steps: int = 5
+    inputs: int = 4
+    units: int = 6
+    lengths: tuple[int, ...] | None = None
+    mode: str = "static"             # static | dynamic | time_major
+    shards: int | None = 2
+    unknown_batch: bool = True
+    dtype: str = "float32"
+
+
+def build_graph(case, make_cells: Callable[[], list], fast_path: bool):
+    """The case's graph in a new tf.Graph: ``make_cells()`` (called inside it; one cell, or
+    several for a MultiRNNCell) over a placeholder x [B, T, I] (B unknown unless the case has
+    ``unknown_batch=False``), unrolled by the fast path's static_rnn / dynamic_rnn (with the
+    case's ``shards``) or by TF's own. Returns ``(graph, x, outputs, states, variables,
+    gradients)``, the last four as ``unroll_with_gradients`` gives them."""
+    dtype = tf.as_dtype(case.dtype)
+    graph = tf.Graph()
+    with graph.as_default():
+        batch = None if case.unknown_batch else case.batch
+        x = tf.placeholder(dtype, [batch, case.steps, case.inputs])
+        lengths = None if case.lengths is None else tf.constant(case.lengths, tf.int32)
+        if fast_path:
+            static_rnn, dynamic_rnn, extra = (fast_static_rnn, fast_dynamic_rnn,
+                                              {"shards": case.shards})
+        else:
+            static_rnn, dynamic_rnn, extra = rnn.static_rnn, tf.nn.dynamic_rnn, {}
+        cells = make_cells()
+        cell = cells[0] if len(cells) == 1 else rnn.MultiRNNCell(cells)
+        outputs, states, variables, gradients = unroll_with_gradients(
+            case, cell, x, lengths, dtype, static_rnn, dynamic_rnn, extra)
+    return graph, x, outputs, states, variables, gradients
 
 
 def unroll_with_gradients(case, cell, x, lengths, dtype, static_rnn: Callable,

@@ -13,50 +13,26 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from fast_compare_support import max_differences, unroll_with_gradients
+from fast_compare_support import Sizes, build_graph, max_differences
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.fast.cell import FastLSTMCell
-from tf1_lstm.fast.rnn import dynamic_rnn as fast_dynamic_rnn
-from tf1_lstm.fast.rnn import static_rnn as fast_static_rnn
 
 TOLERANCE = {"float32": 1e-5, "float64": 1e-10}
 
 
 @dataclass(frozen=True)
-class Case:
-    batch: int = 3
-    steps: int = 5
-    inputs: int = 4
-    units: int = 6
+class Case(Sizes):
     layers: int = 1
     forget_bias: float = 1.0
-    lengths: tuple[int, ...] | None = None
-    mode: str = "static"             # static | dynamic | time_major
-    shards: int | None = 2
-    unknown_batch: bool = True
-    dtype: str = "float32"
 
 
 def build(case: Case, implementation: str):
     """(graph, x, outputs [B, T, H], final-state tensors, {name: variable}, {name: gradient})."""
-    dtype = tf.as_dtype(case.dtype)
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.placeholder(dtype, [None if case.unknown_batch else case.batch, case.steps,
-                                   case.inputs])
-        lengths = None if case.lengths is None else tf.constant(case.lengths, tf.int32)
-        if implementation == "built-in":
-            make, static_rnn, dynamic_rnn, extra = (rnn.BasicLSTMCell, rnn.static_rnn,
-                                                    tf.nn.dynamic_rnn, {})
-        else:
-            make, static_rnn, dynamic_rnn, extra = (FastLSTMCell, fast_static_rnn,
-                                                    fast_dynamic_rnn, {"shards": case.shards})
-        cells = [make(case.units, forget_bias=case.forget_bias) for _ in range(case.layers)]
-        cell = cells[0] if case.layers == 1 else rnn.MultiRNNCell(cells)
-        outputs, states, variables, gradients = unroll_with_gradients(
-            case, cell, x, lengths, dtype, static_rnn, dynamic_rnn, extra)
-    return graph, x, outputs, states, variables, gradients
+    fast = implementation == "fast"
+    make = FastLSTMCell if fast else rnn.BasicLSTMCell
+    return build_graph(case, lambda: [make(case.units, forget_bias=case.forget_bias)
+                                      for _ in range(case.layers)], fast_path=fast)
 
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from fast_compare_support import max_differences, unroll_with_gradients
+from fast_compare_support import Sizes, build_graph, max_differences
 
 from tf1_lstm.compat import rnn, tf
 from tf1_lstm.errors import Tf1LstmError
@@ -46,40 +46,18 @@ LAYERS = {
 
 
 @dataclass(frozen=True)
-class Case:
-    batch: int = 3
-    steps: int = 5
-    inputs: int = 4
-    units: int = 6
+class Case(Sizes):
     layers: tuple[str, ...] = ("peephole",)
     forget_bias: float = 1.0
-    lengths: tuple[int, ...] | None = None
-    mode: str = "static"             # static | dynamic | time_major
-    shards: int | None = 2
-    unknown_batch: bool = True
-    dtype: str = "float32"
     fast_cells_under_core_rnn: bool = False  # the fast cells' own step, not the fast path
 
 
 def build(case: Case, implementation: str):
     """(graph, x, outputs [B, T, H], final-state tensors, {name: variable}, {name: gradient})."""
-    dtype = tf.as_dtype(case.dtype)
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.placeholder(dtype, [None if case.unknown_batch else case.batch, case.steps,
-                                   case.inputs])
-        lengths = None if case.lengths is None else tf.constant(case.lengths, tf.int32)
-        fast = implementation == "fast"
-        if fast and not case.fast_cells_under_core_rnn:
-            static_rnn, dynamic_rnn = fast_static_rnn, fast_dynamic_rnn
-            extra = {"shards": case.shards}
-        else:
-            static_rnn, dynamic_rnn, extra = rnn.static_rnn, tf.nn.dynamic_rnn, {}
-        cells = [LAYERS[kind][fast](case.units, case.forget_bias) for kind in case.layers]
-        cell = cells[0] if len(cells) == 1 else rnn.MultiRNNCell(cells)
-        outputs, states, variables, gradients = unroll_with_gradients(
-            case, cell, x, lengths, dtype, static_rnn, dynamic_rnn, extra)
-    return graph, x, outputs, states, variables, gradients
+    fast = implementation == "fast"
+    return build_graph(case, lambda: [LAYERS[kind][fast](case.units, case.forget_bias)
+                                      for kind in case.layers],
+                       fast_path=fast and not case.fast_cells_under_core_rnn)
 
 
 
